@@ -1,0 +1,121 @@
+"""People (DESIGN §1, §3): citizens with a profile that prefills every dossier, and staff
+who belong to an agency (and a department inside it where needed).
+
+Roles are Django groups holding permission codenames (created by a data migration); code
+checks permissions, never group names.
+"""
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_national_id, validate_phone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("E-mail is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("thư điện tử"), unique=True)
+    phone = models.CharField(
+        _("số điện thoại"),
+        max_length=15,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_phone],
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    national_id = models.CharField(
+        _("số định danh cá nhân"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_national_id],
+        help_text=_("12 chữ số, in trên thẻ căn cước."),
+    )
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    address = models.CharField(_("địa chỉ thường trú"), max_length=255, blank=True)
+    preferred_language = models.CharField(
+        _("ngôn ngữ nhận thông báo"),
+        max_length=5,
+        choices=[("vi", "Tiếng Việt"), ("en", "English")],
+        default="vi",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    department = models.ForeignKey(
+        "agencies.Department",
+        verbose_name=_("phòng, bộ phận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    is_staff = models.BooleanField(
+        _("vào trang quản trị"), default=False, help_text=_("Được đăng nhập trang quản trị Django.")
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    date_joined = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(department__isnull=True) | Q(agency__isnull=False),
+                name="user_department_needs_agency",
+            ),
+        ]
+        permissions = [
+            ("file_dossier", "Nộp hồ sơ trực tuyến"),
+            ("receive_dossier", "Tiếp nhận, trả kết quả hồ sơ tại bộ phận một cửa"),
+            ("appraise_dossier", "Thẩm định hồ sơ"),
+            ("approve_dossier", "Phê duyệt kết quả, ký phiếu xin lỗi"),
+            ("supervise_province", "Giám sát mọi cơ quan trong tỉnh"),
+            ("manage_catalogue", "Quản lý danh mục thủ tục, lịch làm việc, cơ quan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split()[-1] if self.full_name else self.email
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.agency_id is None

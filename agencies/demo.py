@@ -1,0 +1,311 @@
+"""The demo province: Đồng Nai's one-stop organisation as the portal would model it.
+
+Everything here is demo data (names follow the 2025 two-tier organisation; the electronic
+ID codes are illustrative, not the official ones). Building it twice changes nothing.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import ROLE_BY_KEY
+from agencies.models import Agency, AgencyKind, Commune, Department, Province
+
+DEMO_PASSWORD = "MotCua-Demo-2025"  # noqa: S105 - printed on purpose for the demo logins
+DEMO_EMAIL_DOMAIN = "demo.motcua.vn"
+
+PROVINCIAL = [
+    # key, kind, e-ID, name, short name, departments [(code, name)]
+    (
+        "centre",
+        AgencyKind.PROVINCIAL_CENTRE,
+        "000.00.01.H75",
+        "Trung tâm Phục vụ hành chính công tỉnh Đồng Nai",
+        "Trung tâm PVHCC tỉnh",
+        [("mot-cua", "Bộ phận Tiếp nhận và Trả kết quả")],
+    ),
+    (
+        "justice",
+        AgencyKind.DEPARTMENT,
+        "000.00.12.H75",
+        "Sở Tư pháp tỉnh Đồng Nai",
+        "Sở Tư pháp",
+        [
+            ("hanh-chinh-tu-phap", "Phòng Hành chính tư pháp"),
+            ("ly-lich-tu-phap", "Phòng Lý lịch tư pháp"),
+        ],
+    ),
+    (
+        "construction",
+        AgencyKind.DEPARTMENT,
+        "000.00.15.H75",
+        "Sở Xây dựng tỉnh Đồng Nai",
+        "Sở Xây dựng",
+        [("quan-ly-xay-dung", "Phòng Quản lý hoạt động xây dựng")],
+    ),
+    (
+        "agri_env",
+        AgencyKind.DEPARTMENT,
+        "000.00.17.H75",
+        "Sở Nông nghiệp và Môi trường tỉnh Đồng Nai",
+        "Sở NN&MT",
+        [("dat-dai", "Phòng Quản lý đất đai"), ("vpdk-dat-dai", "Văn phòng Đăng ký đất đai")],
+    ),
+    (
+        "finance",
+        AgencyKind.DEPARTMENT,
+        "000.00.10.H75",
+        "Sở Tài chính tỉnh Đồng Nai",
+        "Sở Tài chính",
+        [("dang-ky-kinh-doanh", "Phòng Đăng ký kinh doanh")],
+    ),
+    (
+        "health",
+        AgencyKind.DEPARTMENT,
+        "000.00.18.H75",
+        "Sở Y tế tỉnh Đồng Nai",
+        "Sở Y tế",
+        [("nghiep-vu-y", "Phòng Nghiệp vụ Y")],
+    ),
+    (
+        "home_affairs",
+        AgencyKind.DEPARTMENT,
+        "000.00.11.H75",
+        "Sở Nội vụ tỉnh Đồng Nai",
+        "Sở Nội vụ",
+        [("lao-dong-xa-hoi", "Phòng Lao động – Bảo trợ xã hội")],
+    ),
+    (
+        "police",
+        AgencyKind.MINISTRY_UNIT,
+        "000.00.91.H75",
+        "Công an tỉnh Đồng Nai",
+        "Công an tỉnh",
+        [("ho-so-nghiep-vu", "Phòng Hồ sơ nghiệp vụ")],
+    ),
+    (
+        "tax",
+        AgencyKind.MINISTRY_UNIT,
+        "000.00.90.H75",
+        "Thuế tỉnh Đồng Nai",
+        "Thuế tỉnh",
+        [("truoc-ba", "Phòng Quản lý thuế thu nhập cá nhân và trước bạ")],
+    ),
+]
+
+# The two demo communes (codes from vietnam-provinces) and their one-stop organisation.
+COMMUNES = [
+    (26041, "TB", "Trấn Biên"),
+    (26068, "BH", "Biên Hòa"),
+]
+COMMUNE_DEPARTMENTS = [
+    ("tu-phap-ho-tich", "Bộ phận Tư pháp – Hộ tịch"),
+    ("kinh-te", "Phòng Kinh tế, Hạ tầng và Đô thị"),
+    ("van-hoa-xa-hoi", "Phòng Văn hóa – Xã hội"),
+]
+
+# Where catalogue step units land in the demo province: unit key → (agency key, department code).
+UNIT_MAP = {
+    "justice": ("justice", "hanh-chinh-tu-phap"),
+    "construction": ("construction", "quan-ly-xay-dung"),
+    "agri_env": ("agri_env", "dat-dai"),
+    "land_office": ("agri_env", "vpdk-dat-dai"),
+    "finance": ("finance", "dang-ky-kinh-doanh"),
+    "health": ("health", "nghiep-vu-y"),
+    "home_affairs": ("home_affairs", "lao-dong-xa-hoi"),
+    "tax": ("tax", "truoc-ba"),
+    "police": ("police", "ho-so-nghiep-vu"),
+}
+
+
+@dataclass
+class DemoProvince:
+    province: Province
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    departments: dict[tuple[str, str], Department] = field(default_factory=dict)
+    commune_centres: list[Agency] = field(default_factory=list)
+    commune_committees: list[Agency] = field(default_factory=list)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # persona, e-mail, where
+
+
+def _agency(*, code: str, **values: object) -> Agency:
+    agency, _ = Agency.objects.update_or_create(code=code, defaults=values)
+    return agency
+
+
+def _department(agency: Agency, code: str, name: str) -> Department:
+    department, _ = Department.objects.update_or_create(
+        agency=agency, code=code, defaults={"name": name}
+    )
+    return department
+
+
+@transaction.atomic
+def build_demo_province(province_code: int) -> DemoProvince:
+    province = Province.objects.get(code=province_code)
+    demo = DemoProvince(province=province)
+    centre: Agency | None = None
+    for key, kind, code, name, short, departments in PROVINCIAL:
+        agency = _agency(
+            code=code,
+            name=name,
+            short_name=short,
+            kind=kind,
+            province=province,
+            valid_from=datetime.date(2025, 7, 1),
+            address="Số 2 đường Nguyễn Văn Trị, phường Trấn Biên, tỉnh Đồng Nai",
+            head_title="Giám đốc",
+        )
+        if key == "centre":
+            centre = agency
+        demo.agencies[key] = agency
+        for dep_code, dep_name in departments:
+            demo.departments[(key, dep_code)] = _department(agency, dep_code, dep_name)
+
+    for commune_code, suffix, short in COMMUNES:
+        commune = Commune.objects.get(code=commune_code)
+        committee = _agency(
+            code=f"000.{commune_code}.{suffix}.H75",
+            name=f"Ủy ban nhân dân {commune.name[:1].lower()}{commune.name[1:]}",
+            short_name=f"UBND {commune.name}",
+            kind=AgencyKind.COMMUNE_COMMITTEE,
+            province=province,
+            commune=commune,
+            valid_from=datetime.date(2025, 7, 1),
+            address=f"Trụ sở UBND {commune.name}, tỉnh Đồng Nai",
+            head_title="Chủ tịch",
+        )
+        commune_centre = _agency(
+            code=f"000.{commune_code}.{suffix}.TT.H75",
+            name=f"Trung tâm Phục vụ hành chính công {commune.name}",
+            short_name=f"Trung tâm PVHCC {short}",
+            kind=AgencyKind.COMMUNE_CENTRE,
+            province=province,
+            commune=commune,
+            parent=committee,
+            valid_from=datetime.date(2025, 7, 1),
+            address=f"Trụ sở UBND {commune.name}, tỉnh Đồng Nai",
+            head_title="Giám đốc",
+        )
+        demo.commune_committees.append(committee)
+        demo.commune_centres.append(commune_centre)
+        for dep_code, dep_name in COMMUNE_DEPARTMENTS:
+            demo.departments[(committee.code, dep_code)] = _department(
+                committee, dep_code, dep_name
+            )
+    assert centre is not None
+    return demo
+
+
+def _user(*, email: str, full_name: str, role: str, **values: object) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, full_name=full_name, **values)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    user.groups.add(Group.objects.get(name=ROLE_BY_KEY[role].group_name))
+    return user
+
+
+@transaction.atomic
+def create_demo_people(demo: DemoProvince) -> list[tuple[str, str, str]]:
+    """One login per persona (and a few more so every queue has an owner)."""
+    centre = demo.agencies["centre"]
+    justice = demo.agencies["justice"]
+    justice_dep = demo.departments[("justice", "hanh-chinh-tu-phap")]
+    commune_centre = demo.commune_centres[0]
+    committee = demo.commune_committees[0]
+    commune_justice = demo.departments[(committee.code, "tu-phap-ho-tich")]
+    d = DEMO_EMAIL_DOMAIN
+    people = [
+        (
+            "Công dân",
+            dict(
+                email=f"congdan@{d}",
+                full_name="Nguyễn Thị Hồng Nhung",
+                role="citizen",
+                phone="0912345678",
+                national_id="075190001234",
+                date_of_birth=datetime.date(1990, 3, 14),
+                address="Số 45 đường Phan Chu Trinh, phường Trấn Biên, tỉnh Đồng Nai",
+            ),
+        ),
+        (
+            "Cán bộ một cửa (tỉnh)",
+            dict(email=f"motcua@{d}", full_name="Lê Văn Phúc", role="clerk", agency=centre),
+        ),
+        (
+            "Cán bộ một cửa (xã)",
+            dict(
+                email=f"motcua.tranbien@{d}",
+                full_name="Phạm Thị Thu Hà",
+                role="clerk",
+                agency=commune_centre,
+            ),
+        ),
+        (
+            "Chuyên viên",
+            dict(
+                email=f"chuyenvien@{d}",
+                full_name="Trần Minh Đức",
+                role="specialist",
+                agency=justice,
+                department=justice_dep,
+            ),
+        ),
+        (
+            "Lãnh đạo phòng",
+            dict(
+                email=f"lanhdao@{d}",
+                full_name="Võ Thị Kim Oanh",
+                role="head",
+                agency=justice,
+                department=justice_dep,
+            ),
+        ),
+        (
+            "Chuyên viên (xã)",
+            dict(
+                email=f"chuyenvien.tranbien@{d}",
+                full_name="Đỗ Quang Huy",
+                role="specialist",
+                agency=committee,
+                department=commune_justice,
+            ),
+        ),
+        (
+            "Lãnh đạo (xã)",
+            dict(
+                email=f"lanhdao.tranbien@{d}",
+                full_name="Huỳnh Văn Tâm",
+                role="head",
+                agency=committee,
+                department=commune_justice,
+            ),
+        ),
+        (
+            "Giám sát Trung tâm",
+            dict(
+                email=f"giamsat@{d}", full_name="Bùi Thị Lan Anh", role="supervisor", agency=centre
+            ),
+        ),
+        (
+            "Quản trị",
+            dict(
+                email=f"quantri@{d}",
+                full_name="Ngô Đình Khoa",
+                role="administrator",
+                agency=centre,
+                is_staff=True,
+            ),
+        ),
+    ]
+    logins = []
+    for persona, values in people:
+        user = _user(**values)  # type: ignore[arg-type]
+        where = str(user.agency) if user.agency else "—"
+        logins.append((persona, user.email, where))
+    return logins

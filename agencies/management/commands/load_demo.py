@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from agencies.demo import UNIT_MAP, build_demo_province, create_demo_people
+from agencies.services import load_units
+from procedures.demo.loader import load_catalogue
+
+
+class Command(BaseCommand):
+    help = "Loads the reference units, the demo province, its staff and the demo catalogue (idempotent)."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--province", type=int, default=settings.DEMO_PROVINCE_CODE)
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        provinces, communes = load_units()
+        self.stdout.write(
+            f"Đơn vị hành chính: {provinces} tỉnh, thành phố; {communes} xã, phường, đặc khu."
+        )
+        demo = build_demo_province(options["province"])
+        units = {}
+        for unit, (agency_key, dep_code) in UNIT_MAP.items():
+            units[unit] = (demo.agencies[agency_key], demo.departments[(agency_key, dep_code)])
+        report = load_catalogue(
+            units=units,
+            receiving={
+                "provincial_centre": [demo.agencies["centre"]],
+                "commune_centre": demo.commune_centres,
+            },
+        )
+        self.stdout.write(f"Danh mục thủ tục: {report}")
+        logins = create_demo_people(demo)
+        self.stdout.write(f"Tài khoản minh họa: {len(logins)}.")

@@ -1,0 +1,87 @@
+"""Apology letters (form 04, DESIGN §7): exactly one per dossier and overdue episode.
+
+The law (Decree 118/2025) asks the agency at fault to apologise in writing, at least one
+day before the deadline, with the reason and a new return date, signed by its head; the
+return date may be rescheduled once. The worker drafts the letter as soon as the scan flags
+a dossier due soon or overdue; the head edits and issues it (or the agency issues
+automatically). The unique constraint, not the broker, guarantees "exactly once".
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class LetterState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class ApologyLetter(models.Model):
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="apology_letters"
+    )
+    # 0 for the first deadline; the extension a letter grants starts episode 1, which can
+    # only be escalated (one reschedule only), never apologised for again.
+    episode = models.PositiveSmallIntegerField(default=0)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan xin lỗi"),
+        on_delete=models.PROTECT,
+        related_name="apology_letters",
+    )
+    department = models.ForeignKey(
+        "agencies.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="apology_letters",
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=LetterState.choices, default=LetterState.DRAFT
+    )
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    # What the letter says, pre-filled from the dossier (DESIGN §7) and editable by the head.
+    addressee = models.CharField(_("kính gửi"), max_length=255)
+    applicant_national_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
+    received_at = models.DateTimeField(_("ngày tiếp nhận"))
+    original_due_at = models.DateTimeField(_("hẹn trả ban đầu"))
+    proposed_due_at = models.DateTimeField(_("hẹn trả mới"))
+    reason = models.TextField(_("lý do quá hạn"))
+    extension_explanation = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(_("ngày ban hành"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    draft_pdf = models.FileField(upload_to="apologies/drafts/%Y/", blank=True)
+    pdf = models.FileField(upload_to="apologies/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("phiếu xin lỗi và hẹn lại ngày trả kết quả")
+        verbose_name_plural = _("phiếu xin lỗi và hẹn lại ngày trả kết quả")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "episode"], name="one_apology_per_dossier_episode"
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "year", "number"],
+                condition=Q(number__isnull=False),
+                name="apology_number_unique_per_agency_year",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "state"], name="apology_agency_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_label} — {self.dossier}"
+
+    @property
+    def number_label(self) -> str:
+        return f"{self.number:02d}/PXL" if self.number else "…/PXL"

@@ -1,0 +1,169 @@
+"""The deadline scan (DESIGN §7, issue 4 item 1).
+
+A handful of set-based UPDATE statements over indexed columns — no Python loop over open
+dossiers — safe to run twice: every statement only touches rows whose flag is still empty.
+Per-dossier work (drafting letters) is enqueued after commit in chunks; the letters still
+missing after a lost queue are found again by the next scan, because the database, not the
+broker, says what is missing.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.utils import timezone
+
+from agencies.models import Agency
+from apologies.models import ApologyLetter, LetterState
+from dossiers.models import CLOCK_STATES, TERMINAL_STATES, Dossier, DossierStep, State, StepState
+from workcalendar import engine
+from workcalendar.calendars import calendar_for
+
+LETTER_CHUNK = 500
+SETTLED_STATES = [State.READY_FOR_RETURN, *TERMINAL_STATES]
+
+
+@dataclass
+class ScanReport:
+    late_steps: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    letters_cancelled: int = 0
+    letters_enqueued: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"bước trễ: {self.late_steps}, sắp đến hạn: {self.due_soon}, quá hạn: {self.overdue}, "
+            f"chuyển giám sát: {self.escalated}, phiếu hủy: {self.letters_cancelled}, "
+            f"phiếu cần lập: {self.letters_enqueued}"
+        )
+
+
+def due_soon_groups(now: datetime.datetime) -> list[tuple[Q, datetime.datetime]]:
+    """'One working day or less left' depends on each agency's calendar. Agencies with the
+    default office hours and no overrides of their own share one threshold; the few others
+    are grouped by theirs, so the update stays one statement per distinct calendar."""
+    default_threshold = engine.add_working_time(calendar_for(None), now, 8).due_at
+    special: dict[datetime.datetime, list[int]] = defaultdict(list)
+    customised = Agency.objects.filter(
+        Q(calendar_overrides__isnull=False)
+        | ~Q(morning_start=datetime.time(7, 30))
+        | ~Q(morning_end=datetime.time(11, 30))
+        | ~Q(afternoon_start=datetime.time(13, 0))
+        | ~Q(afternoon_end=datetime.time(17, 0))
+    ).distinct()
+    for agency in customised:
+        special[engine.add_working_time(calendar_for(agency), now, 8).due_at].append(agency.pk)
+    groups = [(Q(agency_id__in=pks), threshold) for threshold, pks in special.items()]
+    others = [pk for pks in special.values() for pk in pks]
+    groups.append((~Q(agency_id__in=others) if others else Q(), default_threshold))
+    return groups
+
+
+def _open_clock() -> Q:
+    return Q(state__in=CLOCK_STATES)
+
+
+def scan(*, now: datetime.datetime | None = None, enqueue: bool = True) -> ScanReport:
+    now = now or timezone.now()
+    report = ScanReport()
+    with transaction.atomic():
+        # 1. Steps past their own budget (form 06 marks them late).
+        report.late_steps = DossierStep.objects.filter(
+            state=StepState.ACTIVE, overdue_since__isnull=True, due_at__lt=now
+        ).update(overdue_since=F("due_at"))
+
+        # 2. Due soon: one working day or less left, no result yet. (A dossier whose
+        # deadline has already passed is flagged by 3 in the same write.)
+        for agencies, threshold in due_soon_groups(now):
+            report.due_soon += Dossier.objects.filter(
+                agencies,
+                _open_clock(),
+                due_soon_at__isnull=True,
+                due_at__lte=threshold,
+                due_at__gte=now,
+            ).update(due_soon_at=now)
+
+        # 3. Overdue: the deadline passed without a result. The step that overran names the
+        # responsible unit; failing that, the step holding the dossier; failing that, the
+        # receiving agency. Escalated in the same write when 4 would escalate it: each
+        # newly overdue dossier is written once, which is most of the scan's cost.
+        overran = (
+            DossierStep.objects.filter(dossier_id=OuterRef("pk"))
+            .filter(
+                Q(finished_at__gt=F("due_at"))
+                | Q(finished_at__isnull=True, started_at__isnull=False, due_at__lt=now)
+            )
+            .order_by("order")
+        )
+        current = DossierStep.objects.filter(pk=OuterRef("current_step_id"))
+        issued = ApologyLetter.objects.filter(dossier_id=OuterRef("pk"), state=LetterState.ISSUED)
+        escalate = Q(escalated_at__isnull=True) & (Q(extension_count__gte=1) | ~Exists(issued))
+        flags = dict(
+            overdue_since=F("due_at"),
+            due_soon_at=Case(
+                When(due_soon_at__isnull=True, then=F("due_at")), default=F("due_soon_at")
+            ),
+            responsible_agency_id=Case(
+                When(Exists(overran), then=Subquery(overran.values("agency_id")[:1])),
+                When(current_step__isnull=False, then=Subquery(current.values("agency_id")[:1])),
+                default=F("agency_id"),
+                output_field=BigIntegerField(),
+            ),
+            responsible_department_id=Case(
+                When(Exists(overran), then=Subquery(overran.values("department_id")[:1])),
+                default=Subquery(current.values("department_id")[:1]),
+                output_field=BigIntegerField(),
+            ),
+        )
+        newly_overdue = Dossier.objects.filter(
+            _open_clock(), overdue_since__isnull=True, due_at__lt=now
+        )
+        report.escalated = newly_overdue.filter(escalate).update(**flags, escalated_at=now)
+        report.overdue = report.escalated + newly_overdue.update(**flags)
+
+        # 4. Escalation: late again after the one extension, or overdue with no issued apology.
+        report.escalated += (
+            Dossier.objects.filter(escalated_at__isnull=True, overdue_since__isnull=False)
+            .exclude(state__in=SETTLED_STATES)
+            .filter(Q(extension_count__gte=1) | ~Exists(issued))
+            .update(escalated_at=now)
+        )
+
+        # 5. Letters of dossiers settled first are cancelled.
+        report.letters_cancelled = ApologyLetter.objects.filter(
+            state=LetterState.DRAFT, dossier__state__in=SETTLED_STATES
+        ).update(state=LetterState.CANCELLED, cancelled_at=now)
+
+        # 6. What still needs a letter (a draft not yet made or not yet rendered).
+        missing = list(letters_missing().values_list("pk", flat=True))
+        unrendered = list(
+            ApologyLetter.objects.filter(state=LetterState.DRAFT, draft_pdf="").values_list(
+                "dossier_id", flat=True
+            )
+        )
+        todo = sorted(set(missing) | set(unrendered))
+        report.letters_enqueued = len(todo)
+        if enqueue and todo:
+            transaction.on_commit(lambda: enqueue_letters(todo))
+    return report
+
+
+def letters_missing() -> "QuerySet[Dossier]":
+    """Dossiers flagged due soon or overdue in their first episode with no letter yet."""
+    letter = ApologyLetter.objects.filter(dossier_id=OuterRef("pk"), episode=0)
+    return (
+        Dossier.objects.filter(_open_clock(), extension_count=0)
+        .filter(Q(due_soon_at__isnull=False) | Q(overdue_since__isnull=False))
+        .filter(~Exists(letter))
+    )
+
+
+def enqueue_letters(dossier_ids: list[int]) -> None:
+    from apologies.tasks import draft_letters
+
+    for start in range(0, len(dossier_ids), LETTER_CHUNK):
+        draft_letters.delay(dossier_ids[start : start + LETTER_CHUNK])

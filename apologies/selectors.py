@@ -1,0 +1,182 @@
+"""The heads' and the supervisor's lists (DESIGN §7, §9; issue 4 item 3).
+
+A department head sees the dossiers whose responsible unit (or, before the scan named one,
+the step holding them) is their department; a centre supervisor sees the whole province.
+Every list is one query with its joins, whatever its length.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from agencies.models import Agency, Department
+from apologies.models import ApologyLetter, LetterState
+from dossiers.models import TERMINAL_STATES, Dossier, State
+
+if TYPE_CHECKING:
+    from workcalendar.engine import WorkCalendar
+
+SETTLED = [State.READY_FOR_RETURN, *TERMINAL_STATES]
+
+
+def _scope(user: User) -> Q | None:
+    if not user.is_authenticated or user.agency_id is None:
+        return None
+    if user.has_perm("accounts.supervise_province"):
+        return Q(agency__province_id=user.agency.province_id)  # type: ignore[union-attr]
+    if user.has_perm("accounts.approve_dossier"):
+        mine = Q(responsible_agency_id=user.agency_id) | Q(
+            responsible_agency__isnull=True, current_step__agency_id=user.agency_id
+        )
+        if user.department_id is not None:
+            mine &= (
+                Q(responsible_department_id=user.department_id)
+                | Q(
+                    responsible_department__isnull=True,
+                    current_step__department_id=user.department_id,
+                )
+                | Q(responsible_department__isnull=True, current_step__department__isnull=True)
+            )
+        return mine
+    return None
+
+
+def watch_list(user: User, kind: str, *, agency_id: int | None = None) -> QuerySet[Dossier]:
+    """``kind``: "due_soon", "overdue" or "escalated"."""
+    scope = _scope(user)
+    if scope is None:
+        return Dossier.objects.none()
+    queryset = Dossier.objects.filter(scope).exclude(state__in=SETTLED)
+    if kind == "due_soon":
+        queryset = queryset.filter(due_soon_at__isnull=False, overdue_since__isnull=True)
+    elif kind == "overdue":
+        queryset = queryset.filter(overdue_since__isnull=False)
+    elif kind == "escalated":
+        queryset = queryset.filter(escalated_at__isnull=False)
+    else:
+        return Dossier.objects.none()
+    if agency_id:
+        queryset = queryset.filter(Q(responsible_agency_id=agency_id) | Q(agency_id=agency_id))
+    letters = ApologyLetter.objects.exclude(state=LetterState.CANCELLED).order_by("-episode")
+    return (
+        queryset.select_related(
+            "procedure",
+            "agency",
+            "assignee",
+            "current_step__agency",
+            "current_step__department",
+            "responsible_agency",
+            "responsible_department",
+        )
+        .prefetch_related(Prefetch("apology_letters", queryset=letters, to_attr="letters"))
+        .annotate(
+            has_issued_letter=Exists(
+                ApologyLetter.objects.filter(dossier=OuterRef("pk"), state=LetterState.ISSUED)
+            )
+        )
+        .order_by("due_at")
+    )
+
+
+def letters_to_sign(user: User) -> QuerySet[ApologyLetter]:
+    if (
+        not user.is_authenticated
+        or not user.has_perm("accounts.approve_dossier")
+        or user.agency_id is None
+    ):
+        return ApologyLetter.objects.none()
+    queryset = ApologyLetter.objects.filter(agency_id=user.agency_id, state=LetterState.DRAFT)
+    if user.department_id is not None:
+        queryset = queryset.filter(Q(department_id=user.department_id) | Q(department__isnull=True))
+    return queryset.select_related("dossier__procedure", "department").order_by("original_due_at")
+
+
+def letter_for_user_or_none(user: User, pk: int) -> ApologyLetter | None:
+    """A letter its signer (or the citizen, or a supervisor) may see; None otherwise (404)."""
+    letter = (
+        ApologyLetter.objects.select_related(
+            "dossier__procedure", "dossier__agency", "agency", "department"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if letter is None or not user.is_authenticated:
+        return None
+    if letter.dossier.applicant_id == user.pk:
+        return letter if letter.state == LetterState.ISSUED else None
+    if user.has_perm("accounts.supervise_province") and user.agency is not None:
+        return letter if letter.agency.province_id == user.agency.province_id else None
+    from apologies.services import can_sign
+
+    return letter if can_sign(letter, user) else None
+
+
+def working_days_late(
+    dossier: Dossier,
+    *,
+    calendar: "WorkCalendar | None" = None,
+    now: datetime.datetime | None = None,
+) -> float:
+    """Working days past the deadline (a list passes one calendar per agency it keeps)."""
+    from workcalendar import engine
+    from workcalendar.calendars import calendar_for
+
+    now = now or timezone.now()
+    if dossier.due_at is None or dossier.due_at >= now:
+        return 0.0
+    late = engine.working_time_between(
+        calendar or calendar_for(dossier.agency), dossier.due_at, now
+    )
+    return round(late.total_seconds() / 3600 / 8, 1)
+
+
+@dataclass
+class WatchRow:
+    """One line of a head's or the supervisor's list."""
+
+    dossier: Dossier
+    responsible_agency: Agency
+    responsible_department: Department | None
+    working_days_late: float
+    letter: ApologyLetter | None  # the latest letter not cancelled
+
+
+def watch_rows(
+    dossiers: Iterable[Dossier], *, now: datetime.datetime | None = None
+) -> list[WatchRow]:
+    """The rows of a ``watch_list`` page: the responsible unit (the scan's verdict, else the
+    step holding the dossier, else the receiving agency), the working days late and the
+    letter. One calendar query per agency on the page, not per dossier."""
+    from workcalendar.calendars import calendar_for
+
+    now = now or timezone.now()
+    calendars: dict[int, WorkCalendar] = {}
+    rows = []
+    for dossier in dossiers:
+        if dossier.agency_id not in calendars:
+            calendars[dossier.agency_id] = calendar_for(dossier.agency)
+        step = dossier.current_step
+        if dossier.responsible_agency_id is not None:
+            agency, department = dossier.responsible_agency, dossier.responsible_department
+        elif step is not None:
+            agency, department = step.agency, step.department
+        else:
+            agency, department = dossier.agency, None
+        letters = getattr(dossier, "letters", None)
+        rows.append(
+            WatchRow(
+                dossier=dossier,
+                responsible_agency=agency,  # type: ignore[arg-type]
+                responsible_department=department,
+                working_days_late=working_days_late(
+                    dossier, calendar=calendars[dossier.agency_id], now=now
+                ),
+                letter=letters[0] if letters else None,
+            )
+        )
+    return rows

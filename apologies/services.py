@@ -1,0 +1,296 @@
+"""Apology letters: draft, render, issue (DESIGN §7, issue 4 item 2)."""
+
+import datetime
+import logging
+import os
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from apologies.models import ApologyLetter, LetterState
+from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
+from dossiers.models import CLOCK_STATES, NATIONAL_STATUS, PAUSED_STATES, Dossier, DossierEvent
+from workcalendar import engine
+from workcalendar.calendars import calendar_for
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_REASON = _(
+    "Hồ sơ chưa được giải quyết xong trong thời hạn do khối lượng hồ sơ cần thẩm định lớn; "
+    "cơ quan đang khẩn trương hoàn thành."
+)
+
+
+def _responsible(dossier: Dossier) -> tuple[Any, Any]:
+    """The agency (and department) at fault: the scan's verdict, else the step holding it."""
+    if dossier.responsible_agency_id:
+        return dossier.responsible_agency, dossier.responsible_department
+    step = dossier.current_step
+    if step is not None:
+        return step.agency, step.department
+    return dossier.agency, None
+
+
+def letter_create_draft(*, dossier_id: int) -> ApologyLetter | None:
+    """The draft for this dossier's first overdue episode, made once; None if not needed."""
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related(
+                "agency",
+                "version",
+                "current_step__agency",
+                "current_step__department",
+                "responsible_agency",
+                "responsible_department",
+            )
+            .filter(pk=dossier_id)
+            .first()
+        )
+        if dossier is None or dossier.state not in CLOCK_STATES or dossier.extension_count > 0:
+            return None
+        if dossier.due_soon_at is None and dossier.overdue_since is None:
+            return None
+        existing = ApologyLetter.objects.filter(dossier=dossier, episode=0).first()
+        if existing is not None:
+            return existing
+        agency, department = _responsible(dossier)
+        assert dossier.due_at is not None and dossier.received_at is not None
+        extension = engine.add_working_time(
+            calendar_for(agency), dossier.due_at, dossier.version.default_extension_hours
+        )
+        try:
+            with transaction.atomic():
+                letter = ApologyLetter.objects.create(
+                    dossier=dossier,
+                    episode=0,
+                    agency=agency,
+                    department=department,
+                    addressee=dossier.applicant_name,
+                    applicant_national_id=dossier.applicant_national_id,
+                    received_at=dossier.received_at,
+                    original_due_at=dossier.due_at,
+                    proposed_due_at=extension.due_at,
+                    reason=str(DEFAULT_REASON),
+                    extension_explanation=extension.explanation.to_json(),
+                )
+        except IntegrityError:
+            return ApologyLetter.objects.get(dossier=dossier, episode=0)
+        if agency.auto_issue_apology:
+            letter_issue(letter=letter, actor=None)
+    return letter
+
+
+def letter_render(*, letter_id: int, final: bool) -> ApologyLetter | None:
+    """Renders the letter's PDF and stores it; rendering happens outside any transaction so a
+    failure half-way stores nothing."""
+    from apologies.documents import render_letter
+
+    letter = ApologyLetter.objects.select_related("dossier__procedure", "agency", "department").get(
+        pk=letter_id
+    )
+    if final and letter.state != LetterState.ISSUED:
+        return None
+    if not final and (letter.state != LetterState.DRAFT or letter.draft_pdf):
+        return letter
+    if final and letter.pdf:
+        return letter
+    _html, pdf = render_letter(letter)
+    _fault_hook("rendered", letter)
+    name = f"{letter.dossier.code}-phieu-xin-loi{'' if final else '-du-thao'}.pdf"
+    stored = None
+    try:
+        with transaction.atomic():
+            locked = ApologyLetter.objects.select_for_update().get(pk=letter.pk)
+            target = locked.pdf if final else locked.draft_pdf
+            if target:
+                return locked
+            target.save(name, ContentFile(pdf), save=False)
+            stored = target
+            _fault_hook("stored", letter)
+            locked.save(update_fields=["pdf" if final else "draft_pdf"])
+    except BaseException:
+        # The row was rolled back: the file it would have pointed to goes too (the retry
+        # stores its own), so a failure leaves no orphan PDF behind.
+        if stored is not None:
+            stored.delete(save=False)
+        raise
+    return locked
+
+
+def _fault_hook(stage: str, letter: ApologyLetter) -> None:
+    """Fault injection for tests/apologies/test_exactly_once.py, which runs a real worker
+    with tests.settings. Only those settings define the two paths; elsewhere this does nothing.
+
+    - "rendered" (PDF in memory, nothing stored): wait while APOLOGY_RENDER_HOLD_FILE
+      exists, so the test can kill the worker mid-render;
+    - "stored" (file written, row not yet saved): fail once if APOLOGY_RENDER_FAIL_ONCE_FILE
+      exists (the file is removed, so the retry succeeds).
+    """
+    if stage == "rendered":
+        hold = getattr(settings, "APOLOGY_RENDER_HOLD_FILE", "")
+        if hold and os.path.exists(hold):
+            logger.info("Apology letter %s rendered, held while %s exists", letter.pk, hold)
+            while os.path.exists(hold):
+                time.sleep(0.05)
+    elif stage == "stored":
+        fail = getattr(settings, "APOLOGY_RENDER_FAIL_ONCE_FILE", "")
+        if fail:
+            try:
+                os.remove(fail)
+            except FileNotFoundError:
+                return
+            raise OSError(f"Injected fault after storing the PDF of apology letter {letter.pk}")
+
+
+def can_sign(letter: ApologyLetter, user: User) -> bool:
+    """The head of the agency at fault (of its department, when the letter names one)."""
+    if not (
+        user.is_active
+        and user.has_perm("accounts.approve_dossier")
+        and user.agency_id == letter.agency_id
+    ):
+        return False
+    return letter.department_id is None or user.department_id in (None, letter.department_id)
+
+
+@transaction.atomic
+def letter_update(
+    *, letter: ApologyLetter, actor: User, reason: str, proposed_due_at: datetime.datetime
+) -> ApologyLetter:
+    locked = ApologyLetter.objects.select_for_update().get(pk=letter.pk)
+    if not can_sign(locked, actor):
+        raise DossierNotFound()
+    if locked.state != LetterState.DRAFT:
+        raise TransitionConflict(_("Phiếu đã ban hành hoặc đã hủy; không thể sửa."))
+    _validate(locked, reason, proposed_due_at)
+    locked.reason = reason.strip()
+    locked.proposed_due_at = proposed_due_at
+    locked.draft_pdf = ""
+    locked.save(update_fields=["reason", "proposed_due_at", "draft_pdf"])
+    transaction.on_commit(lambda: _enqueue_render(locked.pk, final=False))
+    return locked
+
+
+def _validate(letter: ApologyLetter, reason: str, proposed_due_at: datetime.datetime) -> None:
+    if not (reason or "").strip():
+        raise DossierError(_("Cần nêu lý do quá hạn."), field="reason")
+    if proposed_due_at <= letter.original_due_at:
+        raise DossierError(
+            _("Ngày hẹn trả mới phải sau ngày hẹn trả ban đầu."), field="proposed_due_at"
+        )
+    calendar = calendar_for(letter.agency)
+    if engine.working_time_between(
+        calendar, letter.original_due_at, proposed_due_at
+    ) <= datetime.timedelta(0):
+        raise DossierError(
+            _("Ngày hẹn trả mới phải rơi vào giờ làm việc."), field="proposed_due_at"
+        )
+
+
+def _enqueue_render(letter_id: int, *, final: bool) -> None:
+    from apologies.tasks import render_letter_pdf
+
+    render_letter_pdf.delay(letter_id, final)
+
+
+@transaction.atomic
+def letter_issue(
+    *,
+    letter: ApologyLetter,
+    actor: User | None,
+    reason: str | None = None,
+    proposed_due_at: datetime.datetime | None = None,
+) -> ApologyLetter:
+    """Issues the letter: numbered, the deadline extended once, the citizen told."""
+    from dossiers.services import next_form_number
+
+    locked = ApologyLetter.objects.select_for_update().get(pk=letter.pk)
+    if actor is not None and not can_sign(locked, actor):
+        raise DossierNotFound()
+    if locked.state != LetterState.DRAFT:
+        raise TransitionConflict(_("Phiếu đã được ban hành hoặc đã hủy."))
+    dossier = Dossier.objects.select_for_update().get(pk=locked.dossier_id)
+    if dossier.extension_count >= 1:
+        raise DossierError(
+            _(
+                "Hồ sơ đã được hẹn lại ngày trả kết quả một lần; theo quy định không gia hạn lần thứ hai."
+            )
+        )
+    if dossier.state not in (*CLOCK_STATES, *PAUSED_STATES):
+        raise TransitionConflict(_("Hồ sơ đã được giải quyết; phiếu xin lỗi không còn cần thiết."))
+    if reason is not None:
+        locked.reason = reason
+    if proposed_due_at is not None:
+        locked.proposed_due_at = proposed_due_at
+    # Checked again at issue: an automatic issue or a stale draft must still hold.
+    _validate(locked, locked.reason, locked.proposed_due_at)
+    locked.reason = locked.reason.strip()
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    locked.number = next_form_number(agency=locked.agency, form="PXL", year=year)
+    locked.year = year
+    locked.state = LetterState.ISSUED
+    locked.issued_at = now
+    locked.issued_by = actor
+    locked.save()
+
+    calendar = calendar_for(locked.agency)
+    added = engine.working_time_between(calendar, locked.original_due_at, locked.proposed_due_at)
+    previous_due = dossier.due_at
+    dossier.due_at = locked.proposed_due_at
+    dossier.extension_count += 1
+    dossier.deadline_explanation = [
+        *dossier.deadline_explanation,
+        *locked.extension_explanation,
+        {
+            "kind": "apology_extension",
+            "letter": locked.number_label,
+            "from": previous_due.isoformat() if previous_due else None,
+            "to": locked.proposed_due_at.isoformat(),
+            "hours": added.total_seconds() / 3600,
+        },
+    ]
+    # A new episode begins: the scan watches the new date from scratch.
+    dossier.due_soon_at = None
+    dossier.overdue_since = None
+    dossier.escalated_at = None
+    dossier.save(
+        update_fields=[
+            "due_at",
+            "extension_count",
+            "deadline_explanation",
+            "due_soon_at",
+            "overdue_since",
+        ]
+    )
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        action="apology_issued",
+        from_state=dossier.state,
+        to_state=dossier.state,
+        national_code=NATIONAL_STATUS.get(dossier.state),  # type: ignore[call-overload]
+        actor=actor,
+        note=locked.reason,
+        data={
+            "letter": locked.pk,
+            "number": locked.number_label,
+            "new_due_at": locked.proposed_due_at.isoformat(),
+        },
+    )
+    transaction.on_commit(lambda: _after_issue(locked.pk, event.pk))
+    return locked
+
+
+def _after_issue(letter_id: int, event_id: int) -> None:
+    from apologies.tasks import render_letter_pdf
+    from dossiers.tasks import notify_event
+
+    # The final PDF first, then the e-mail that attaches it.
+    render_letter_pdf.apply_async((letter_id, True), link=notify_event.si(event_id))

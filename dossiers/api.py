@@ -1,0 +1,260 @@
+"""The dossier lifecycle over REST (issue 3 item 7): same services as the pages.
+
+Transitions are explicit action endpoints, never a writable state field; domain errors map
+to 400 / 404 / 409 with a message in the caller's language (``api_exception_handler``).
+"""
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView, exception_handler
+
+from accounts.models import User
+from agencies.models import Agency
+from dossiers import services
+from dossiers.errors import DossierError, DossierNotFound
+from dossiers.models import Dossier, DossierEvent, State
+from dossiers.privacy import mask_name
+from dossiers.serializers import (
+    ActionIn,
+    ComponentUploadIn,
+    DossierCreateIn,
+    DossierDetailOut,
+    DossierFileOut,
+    DossierListOut,
+    TrackOut,
+)
+from procedures.models import Component, Procedure
+
+ERROR_SCHEMA = inline_serializer(
+    "Error", {"detail": serializers.CharField(), "field": serializers.CharField(required=False)}
+)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Domain errors become clear 400/404/409 answers; everything else goes to DRF."""
+    if isinstance(exc, DossierError):
+        body: dict[str, Any] = {"detail": str(exc.message)}
+        if exc.field:
+            body["field"] = exc.field
+        return Response(body, status=exc.status_code)
+    return exception_handler(exc, context)
+
+
+def lookup(queryset: QuerySet[Dossier], ref: str) -> Dossier:
+    """A dossier by code, or a draft by its UUID; anything not visible is 404."""
+    import uuid
+
+    key: dict[str, object]
+    try:
+        key = {"uuid": uuid.UUID(ref)}
+    except ValueError:
+        key = {"code": ref}
+    try:
+        return queryset.get(**key)
+    except Dossier.DoesNotExist as exc:
+        raise NotFound(_("Không tìm thấy hồ sơ.")) from exc
+
+
+class DossierViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Dossier]
+):
+    """A citizen's dossiers, or the dossiers a staff member may see; ``?queue=1`` narrows
+    staff to what waits for them now."""
+
+    permission_classes = [IsAuthenticated]
+    lookup_field = "ref"
+    lookup_value_regex = "[^/]+"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self) -> QuerySet[Dossier]:
+        user: User = self.request.user  # type: ignore[assignment]
+        queryset = Dossier.objects.for_user(user).select_related("procedure", "agency")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),
+                "files",
+                "steps__agency",
+                "steps__department",
+            ).select_related("current_step", "version")
+        state = self.request.query_params.get("state")
+        if state in State.values:
+            queryset = queryset.filter(state=state)
+        if self.request.query_params.get("queue") and user.agency_id is not None:
+            queryset = queryset.filter(
+                state__in=[
+                    State.SUBMITTED,
+                    State.RECEIVED,
+                    State.IN_APPRAISAL,
+                    State.READY_FOR_RETURN,
+                ]
+            ).order_by("submitted_at")
+        else:
+            queryset = queryset.order_by("-created_at")
+        return queryset
+
+    def get_object(self) -> Dossier:
+        return lookup(self.get_queryset(), self.kwargs["ref"])
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return DossierDetailOut if self.action == "retrieve" else DossierListOut
+
+    @extend_schema(
+        request=DossierCreateIn,
+        responses={201: DossierDetailOut, 400: ERROR_SCHEMA},
+        summary="Create a draft dossier (citizen)",
+    )
+    def create(self, request: Request) -> Response:
+        data = DossierCreateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user: User = request.user  # type: ignore[assignment]
+        if not user.has_perm("accounts.file_dossier"):
+            raise DossierError(_("Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến."))
+        procedure = Procedure.objects.filter(
+            code=data.validated_data["procedure"], is_active=True
+        ).first()
+        agency = Agency.objects.filter(code=data.validated_data["agency"]).first()
+        if procedure is None:
+            raise DossierError(_("Không có thủ tục mã này."), field="procedure")
+        if agency is None:
+            raise DossierError(_("Không có cơ quan mã này."), field="agency")
+        dossier = services.dossier_create_draft(
+            applicant=user,
+            procedure=procedure,
+            agency=agency,
+            actor=user,
+            return_channel=data.validated_data["return_channel"],
+            return_address=data.validated_data["return_address"],
+            note=data.validated_data["note"],
+        )
+        return Response(
+            DossierDetailOut(self._fresh(dossier), context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _fresh(self, dossier: Dossier) -> Dossier:
+        return self.get_queryset().model.objects.for_user(self.request.user).get(pk=dossier.pk)  # type: ignore[arg-type]
+
+    @extend_schema(
+        request={"multipart/form-data": ComponentUploadIn},
+        responses={201: DossierFileOut, 400: ERROR_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA},
+        summary="Upload a file for one component (draft, or when a supplement is asked)",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="components",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def components(self, request: Request, ref: str) -> Response:
+        dossier = self.get_object()
+        data = ComponentUploadIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        component = None
+        if data.validated_data.get("component"):
+            component = Component.objects.filter(
+                pk=data.validated_data["component"], version_id=dossier.version_id
+            ).first()
+            if component is None:
+                raise DossierError(
+                    _("Thành phần hồ sơ không thuộc thủ tục này."), field="component"
+                )
+        stored = services.dossier_attach_file(
+            dossier=dossier,
+            actor=request.user,  # type: ignore[arg-type]
+            upload=data.validated_data["file"],
+            component=component,
+        )
+        return Response(DossierFileOut(stored).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"application/json": ActionIn, "multipart/form-data": ActionIn},
+        responses={200: DossierDetailOut, 400: ERROR_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA},
+        summary="Take one transition of the dossier workflow",
+        description="Actions: " + ", ".join(services.ACTIONS),
+    )
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<verb>[a-z_]+)")
+    def actions(self, request: Request, ref: str, verb: str) -> Response:
+        dossier = self.get_object()
+        service = services.ACTIONS.get(verb)
+        if service is None:
+            raise DossierNotFound(_("Không có thao tác này."))
+        data = ActionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        kwargs: dict[str, Any] = {"dossier": dossier, "actor": request.user}
+        if verb in ("request_supplement", "request_appraisal_supplement"):
+            kwargs.update(items=values.get("items", []), note=values["note"])
+        elif verb in ("refuse", "stop", "send_back") or verb == "withdraw":
+            kwargs["reason"] = values["reason"] or values["note"]
+        elif verb == "request_payment":
+            if "amount" not in values:
+                raise DossierError(_("Cần số tiền nghĩa vụ tài chính."), field="amount")
+            kwargs.update(amount=values["amount"], note=values["note"])
+        elif verb == "propose":
+            if "decision" not in values:
+                raise DossierError(_("Chọn đề xuất: giải quyết hoặc từ chối."), field="decision")
+            kwargs.update(
+                decision=values["decision"],
+                reason=values["reason"],
+                result_file=values.get("result_file"),
+            )
+        elif verb == "hand_over":
+            kwargs["note"] = values["note"]
+            if values.get("assignee"):
+                assignee = User.objects.filter(pk=values["assignee"], is_active=True).first()
+                if assignee is None:
+                    raise DossierError(_("Không có cán bộ này."), field="assignee")
+                kwargs["assignee"] = assignee
+        elif verb != "submit":
+            kwargs["note"] = values["note"]
+        service(**kwargs)
+        return Response(DossierDetailOut(self._fresh(dossier), context={"request": request}).data)
+
+
+class TrackView(APIView):
+    """Public status of a dossier by code: no personal data beyond a masked name."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        responses={200: TrackOut, 404: ERROR_SCHEMA}, summary="Public status of a dossier"
+    )
+    def get(self, request: Request, code: str) -> Response:
+        dossier = get_object_or_404(
+            Dossier.objects.select_related("procedure", "agency").exclude(state=State.DRAFT),
+            code=code,
+        )
+        return Response(
+            TrackOut(
+                {  # type: ignore[arg-type]
+                    "code": dossier.code,
+                    "procedure": dossier.procedure.name,
+                    "agency": dossier.agency.name,
+                    "state": dossier.state,
+                    "state_label": dossier.get_state_display(),  # type: ignore[attr-defined]
+                    "national_status": dossier.national_status,
+                    "applicant": mask_name(dossier.applicant_name),
+                    "submitted_at": dossier.submitted_at,
+                    "received_at": dossier.received_at,
+                    "due_at": dossier.due_at,
+                    "original_due_at": dossier.original_due_at,
+                    "new_due_at": dossier.due_at if dossier.extension_count else None,
+                    "returned_at": dossier.returned_at,
+                }
+            ).data
+        )
+
+
+TRACK_RESPONSES = {200: TrackOut, 404: OpenApiResponse(description="Không tìm thấy hồ sơ")}

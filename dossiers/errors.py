@@ -1,0 +1,32 @@
+"""Domain errors of the dossier workflow, each with a message for the user."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierError(Exception):
+    """A request the workflow refuses; ``message`` is shown to the user (HTTP 400)."""
+
+    status_code = 400
+    default_message = _("Yêu cầu không hợp lệ.")
+
+    def __init__(self, message: object = None, *, field: str | None = None) -> None:
+        self.message = message if message is not None else self.default_message
+        self.field = field
+        super().__init__(str(self.message))
+
+
+class TransitionConflict(DossierError):
+    """The dossier is not (or no longer) in a state that allows the action (HTTP 409)."""
+
+    status_code = 409
+    default_message = _(
+        "Hồ sơ đã được người khác xử lý hoặc không còn ở trạng thái cho phép thao tác này. "
+        "Vui lòng tải lại trang."
+    )
+
+
+class DossierNotFound(DossierError):
+    """Missing, or not the caller's to see or act on: the same answer either way (HTTP 404)."""
+
+    status_code = 404
+    default_message = _("Không tìm thấy hồ sơ.")

@@ -1,0 +1,264 @@
+"""The citizen's forms: filing details, one upload per component, withdrawal, status lookup.
+
+Forms parse and validate what was typed; the services in ``dossiers/services.py`` decide.
+A refusal from a service (``DossierError``) is put back on the form with ``add_service_error``
+so it shows next to the field it concerns, in the user's language.
+"""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.validators import normalize_phone, validate_national_id, validate_phone
+from agencies.models import Agency
+from dossiers.errors import DossierError
+from dossiers.models import Dossier, ReturnChannel
+from dossiers.uploads import ALLOWED_LABEL, ALLOWED_TYPES, MAX_UPLOAD_BYTES
+from procedures.models import Component
+
+# Profile fields → the dossier's applicant snapshot fields.
+PROFILE_FIELDS = {
+    "applicant_name": "full_name",
+    "applicant_national_id": "national_id",
+    "applicant_date_of_birth": "date_of_birth",
+    "applicant_address": "address",
+    "applicant_phone": "phone",
+    "applicant_email": "email",
+}
+APPLICANT_FIELDS = tuple(PROFILE_FIELDS)
+REPRESENTATIVE_FIELDS = {
+    "representative_name": "name",
+    "representative_national_id": "national_id",
+    "representative_authorisation": "authorisation",
+}
+
+
+def add_service_error(form: forms.BaseForm, error: DossierError) -> None:
+    """Shows a service's refusal on the form: on its field when the form has one."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+def initial_from_profile(user: User) -> dict[str, Any]:
+    """What the citizen provided once, in their profile, prefills every new dossier."""
+    initial = {field: getattr(user, attr) or "" for field, attr in PROFILE_FIELDS.items()}
+    initial["applicant_date_of_birth"] = user.date_of_birth
+    initial["return_address"] = user.address
+    return initial
+
+
+def initial_from_dossier(dossier: Dossier) -> dict[str, Any]:
+    fields = (*APPLICANT_FIELDS, *REPRESENTATIVE_FIELDS, "return_channel", "return_address", "note")
+    return {field: getattr(dossier, field) for field in fields}
+
+
+class DossierDetailsForm(forms.Form):
+    """The applicant's details as filed (prefilled from the profile), and how to get the result."""
+
+    applicant_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    applicant_national_id = forms.CharField(
+        label=_("Số định danh cá nhân"),
+        max_length=12,
+        help_text=_("12 chữ số, in trên thẻ căn cước."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    applicant_date_of_birth = forms.DateField(
+        label=_("Ngày sinh"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    applicant_address = forms.CharField(label=_("Địa chỉ thường trú"), max_length=255)
+    applicant_phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=15,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    representative_name = forms.CharField(
+        label=_("Người được ủy quyền nộp thay (nếu có)"), max_length=150, required=False
+    )
+    representative_national_id = forms.CharField(
+        label=_("Số định danh của người được ủy quyền"), max_length=12, required=False
+    )
+    representative_authorisation = forms.CharField(
+        label=_("Văn bản ủy quyền (số, ngày)"), max_length=255, required=False
+    )
+    return_channel = forms.ChoiceField(
+        label=_("Hình thức nhận kết quả"),
+        choices=ReturnChannel.choices,
+        initial=ReturnChannel.ONLINE,
+        widget=forms.RadioSelect,
+    )
+    return_address = forms.CharField(
+        label=_("Địa chỉ nhận kết quả qua bưu chính"),
+        max_length=255,
+        required=False,
+        help_text=_("Chỉ cần khi chọn nhận kết quả qua dịch vụ bưu chính."),
+    )
+    note = forms.CharField(
+        label=_("Ghi chú cho cơ quan tiếp nhận"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_applicant_national_id(self) -> str:
+        value: str = self.cleaned_data["applicant_national_id"].strip()
+        validate_national_id(value)
+        return value
+
+    def clean_representative_national_id(self) -> str:
+        value: str = self.cleaned_data["representative_national_id"].strip()
+        if value:
+            validate_national_id(value)
+        return value
+
+    def clean_applicant_phone(self) -> str:
+        value: str = self.cleaned_data["applicant_phone"].strip()
+        if not value:
+            return ""
+        validate_phone(value)
+        return normalize_phone(value)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        dob = cleaned.get("applicant_date_of_birth")
+        national_id = cleaned.get("applicant_national_id")
+        if dob and national_id:
+            try:
+                validate_national_id(national_id, dob)
+            except forms.ValidationError as exc:
+                self.add_error("applicant_date_of_birth", exc)
+        if (
+            cleaned.get("return_channel") == ReturnChannel.POST
+            and not cleaned.get("return_address", "").strip()
+        ):
+            self.add_error("return_address", _("Cần địa chỉ nhận kết quả qua bưu chính."))
+        if cleaned.get("representative_name") and not cleaned.get("representative_authorisation"):
+            self.add_error(
+                "representative_authorisation",
+                _("Người nộp thay cần có văn bản ủy quyền; ghi số và ngày của văn bản."),
+            )
+        return cleaned
+
+    # What the services take.
+    def applicant_details(self) -> dict[str, Any]:
+        return {field: self.cleaned_data[field] for field in APPLICANT_FIELDS}
+
+    def representative(self) -> dict[str, str]:
+        return {key: self.cleaned_data[field] for field, key in REPRESENTATIVE_FIELDS.items()}
+
+
+class DossierStartForm(DossierDetailsForm):
+    """The first save of a dossier: the details above and where to file it."""
+
+    field_order = ["agency"]
+
+    agency = forms.ModelChoiceField(
+        label=_("Nơi tiếp nhận hồ sơ"),
+        queryset=Agency.objects.none(),
+        empty_label=None,
+    )
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class ComponentUploadForm(forms.Form):
+    """One file for one component of the checklist (the type is checked by content later)."""
+
+    component = forms.ModelChoiceField(
+        label=_("Thành phần hồ sơ"), queryset=Component.objects.none(), widget=forms.HiddenInput
+    )
+    file = forms.FileField(
+        label=_("Chọn tệp"),
+        error_messages={
+            "required": _("Hãy chọn tệp để tải lên."),
+            "empty": _("Tệp đã chọn rỗng."),
+        },
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join([*ALLOWED_TYPES, *ALLOWED_TYPES.values()])}
+        ),
+    )
+
+    def __init__(self, *args: Any, components: QuerySet[Component], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["component"].queryset = components  # type: ignore[attr-defined]
+        self.fields["component"].error_messages["invalid_choice"] = _(
+            "Thành phần hồ sơ không thuộc thủ tục này."
+        )
+        # Formatted here, in the language of the request.
+        self.fields["file"].help_text = gettext("%(types)s, tối đa %(size)s MB.") % {
+            "types": ALLOWED_LABEL,
+            "size": MAX_UPLOAD_BYTES // 1048576,
+        }
+
+
+class SupplementUploadForm(ComponentUploadForm):
+    """A supplement file: for a component of the checklist, or another paper asked for."""
+
+    name = forms.CharField(
+        label=_("Tên giấy tờ bổ sung"),
+        max_length=500,
+        required=False,
+        help_text=_("Ghi tên giấy tờ nếu không thuộc danh mục thành phần hồ sơ."),
+    )
+
+    def __init__(self, *args: Any, components: QuerySet[Component], **kwargs: Any) -> None:
+        super().__init__(*args, components=components, **kwargs)
+        field = self.fields["component"]
+        field.required = False
+        field.widget = forms.Select(choices=[])
+        field.empty_label = _("Giấy tờ khác (ghi tên bên dưới)")  # type: ignore[attr-defined]
+        field.queryset = components  # type: ignore[attr-defined]  # resets the widget's choices
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            not cleaned.get("component")
+            and not cleaned.get("name", "").strip()
+            and "file" in cleaned
+        ):
+            self.add_error("name", _("Chọn thành phần hồ sơ hoặc ghi tên giấy tờ bổ sung."))
+        return cleaned
+
+
+class SupplementSendForm(forms.Form):
+    note = forms.CharField(
+        label=_("Ghi chú khi gửi bổ sung"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do rút hồ sơ"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Tôi hiểu rằng hồ sơ đã rút sẽ không được tiếp tục giải quyết."),
+        error_messages={"required": _("Hãy xác nhận trước khi rút hồ sơ.")},
+    )
+
+
+class TrackForm(forms.Form):
+    ma = forms.CharField(
+        label=_("Mã hồ sơ"),
+        max_length=60,
+        help_text=_("In trên giấy tiếp nhận và hẹn trả kết quả, ví dụ 000.00.01.H75-250205-0001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Nhập mã hồ sơ cần tra cứu.")},
+    )
+
+    def clean_ma(self) -> str:
+        return "".join(self.cleaned_data["ma"].split())

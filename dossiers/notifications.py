@@ -1,0 +1,120 @@
+"""Telling the citizen (DESIGN §5, issue 3 item 6).
+
+Each event that concerns the citizen — reception, a supplement request, a refusal, the
+result ready, the result returned — becomes one e-mail (and one SMS through the backend
+named by ``SMS_BACKEND``), in the citizen's language, recorded in ``Notification``. The
+unique (event, channel) row makes a re-delivered task send nothing twice.
+"""
+
+import logging
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from dossiers.models import DossierEvent, Notification, NotificationChannel
+
+logger = logging.getLogger(__name__)
+
+# Transition name → the template that tells the citizen about it.
+KINDS = {
+    "receive": "received",
+    "request_supplement": "supplement",
+    "request_appraisal_supplement": "supplement",
+    "refuse": "refused",
+    "close_unsupplemented": "refused",
+    "approve": "result_ready",
+    "return_result": "returned",
+    "stop": "stopped",
+    "apology_issued": "apology",
+}
+
+
+class SmsBackend(Protocol):
+    def send(self, *, phone: str, text: str) -> None: ...
+
+
+class ConsoleSmsBackend:
+    """Writes the SMS to the log; a province plugs its SMS gateway in its place."""
+
+    def send(self, *, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", phone[:3] + "****" + phone[-3:], text)
+
+
+def sms_backend() -> SmsBackend:
+    backend: SmsBackend = import_string(settings.SMS_BACKEND)()
+    return backend
+
+
+def _claim(event: DossierEvent, channel: str, recipient: str, kind: str) -> Notification | None:
+    """The notification row for this event and channel, unless it already went out."""
+    try:
+        with transaction.atomic():
+            notification, _ = Notification.objects.select_for_update().get_or_create(
+                event=event,
+                channel=channel,
+                defaults={"dossier": event.dossier, "kind": kind, "recipient": recipient},
+            )
+    except IntegrityError:
+        notification = Notification.objects.get(event=event, channel=channel)
+    return None if notification.status == "sent" else notification
+
+
+def _attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
+    """The issued apology letter travels with its e-mail."""
+    if event.action != "apology_issued":
+        return []
+    from apologies.models import ApologyLetter
+
+    letter = ApologyLetter.objects.filter(pk=event.data.get("letter")).first()
+    if letter is None or not letter.pdf:
+        raise OSError("apology letter PDF not rendered yet")  # retried by the task
+    with letter.pdf.open("rb") as handle:
+        return [(f"{event.dossier.code}-phieu-xin-loi.pdf", handle.read())]
+
+
+def notify_event(*, event_id: int) -> None:
+    event = DossierEvent.objects.select_related(
+        "dossier__procedure", "dossier__agency", "dossier__applicant"
+    ).get(pk=event_id)
+    kind = KINDS.get(event.action)
+    if kind is None:
+        return
+    dossier = event.dossier
+    language = dossier.applicant.preferred_language or settings.LANGUAGE_CODE
+    context = {
+        "dossier": dossier,
+        "event": event,
+        "track_url": f"{settings.SITE_URL.rstrip('/')}/tra-cuu/{dossier.code}/",
+    }
+    with translation.override(language):
+        email = dossier.applicant_email or dossier.applicant.email
+        if email and not email.endswith(".invalid"):
+            notification = _claim(event, NotificationChannel.EMAIL, email, kind)
+            if notification is not None:
+                subject = " ".join(
+                    render_to_string(f"dossiers/email/{kind}_subject.txt", context).split()
+                )
+                body = render_to_string(f"dossiers/email/{kind}.txt", context)
+                message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+                for name, content in _attachments(event):
+                    message.attach(name, content, "application/pdf")
+                message.send()
+                Notification.objects.filter(pk=notification.pk).update(
+                    subject=subject, body=body, status="sent", sent_at=timezone.now()
+                )
+        phone = dossier.applicant_phone
+        if phone:
+            notification = _claim(event, NotificationChannel.SMS, phone, kind)
+            if notification is not None:
+                text = " ".join(
+                    render_to_string(f"dossiers/email/{kind}_subject.txt", context).split()
+                )
+                sms_backend().send(phone=phone, text=f"{text} {context['track_url']}")
+                Notification.objects.filter(pk=notification.pk).update(
+                    body=text, status="sent", sent_at=timezone.now()
+                )

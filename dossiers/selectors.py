@@ -1,0 +1,348 @@
+"""The dossier workflow's read side for pages: who may see what, and what a page shows.
+
+``Dossier.objects.for_user`` is the one access rule; everything here starts from it. Each
+selector reads a fixed number of queries whatever the number of rows (the pages' query
+budgets are tested in ``tests/dossiers/test_citizen_pages.py``).
+"""
+
+import datetime
+import math
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accounts.models import User
+from dossiers.models import (
+    PAUSED_STATES,
+    TERMINAL_STATES,
+    WITHDRAWABLE,
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    State,
+    SupplementRequest,
+)
+from dossiers.privacy import mask_name
+from procedures.models import HOURS_PER_WORKING_DAY, Component
+from workcalendar import engine
+from workcalendar.calendars import calendar_for
+
+SUPPLEMENT_STATES = (State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT)
+# States in which the due moment still matters to the citizen.
+COUNTDOWN_STATES = (State.RECEIVED, State.IN_APPRAISAL, *PAUSED_STATES)
+
+# The 4 on-site stages (DESIGN §5) and the stage each state belongs to. Context "stage": the
+# same Vietnamese words are verbs on the staff buttons, and English needs a noun here.
+STAGES = (
+    (1, pgettext_lazy("stage", "Hướng dẫn")),
+    (2, pgettext_lazy("stage", "Tiếp nhận")),
+    (3, pgettext_lazy("stage", "Giải quyết")),
+    (4, pgettext_lazy("stage", "Trả kết quả")),
+)
+STAGE_OF_STATE = {
+    State.DRAFT: 1,
+    State.SUBMITTED: 2,
+    State.SUPPLEMENT_REQUESTED: 2,
+    State.REFUSED: 2,
+    State.RECEIVED: 2,
+    State.IN_APPRAISAL: 3,
+    State.AWAITING_SUPPLEMENT: 3,
+    State.AWAITING_PAYMENT: 3,
+    State.STOPPED: 3,
+    State.WITHDRAWN: 4,
+    State.READY_FOR_RETURN: 4,
+    State.RETURNED: 4,
+}
+
+# What each event of the history means, in words a citizen understands. Context "history"
+# where the same Vietnamese is also a button label (English: past tense here).
+EVENT_LABELS = {
+    "submit": pgettext_lazy("history", "Nộp hồ sơ"),
+    "request_supplement": _("Bộ phận một cửa yêu cầu bổ sung hồ sơ"),
+    "resubmit": _("Gửi lại hồ sơ đã bổ sung"),
+    "close_unsupplemented": _("Hồ sơ bị đóng do không bổ sung đúng hạn"),
+    "refuse": _("Từ chối tiếp nhận hồ sơ"),
+    "receive": _("Tiếp nhận hồ sơ, bắt đầu tính thời hạn giải quyết"),
+    "hand_over": _("Chuyển hồ sơ sang bước xử lý tiếp theo"),
+    "request_appraisal_supplement": _(
+        "Cơ quan giải quyết yêu cầu bổ sung hồ sơ (tạm dừng tính hạn)"
+    ),
+    "provide_supplement": _("Nộp bổ sung hồ sơ (tiếp tục tính hạn)"),
+    "request_payment": _("Yêu cầu thực hiện nghĩa vụ tài chính (tạm dừng tính hạn)"),
+    "confirm_payment": _("Đã xác nhận thực hiện nghĩa vụ tài chính (tiếp tục tính hạn)"),
+    "propose": _("Chuyên viên đề xuất kết quả giải quyết"),
+    "send_back": _("Lãnh đạo trả lại để xem xét lại"),
+    "approve": _("Lãnh đạo phê duyệt kết quả"),
+    "stop": pgettext_lazy("history", "Dừng xử lý hồ sơ"),
+    "withdraw": pgettext_lazy("history", "Rút hồ sơ"),
+    "return_result": pgettext_lazy("history", "Trả kết quả"),
+    "extend": _("Gia hạn thời hạn giải quyết (kèm phiếu xin lỗi)"),
+    "apology_issued": _("Xin lỗi và hẹn lại ngày trả kết quả (phiếu xin lỗi)"),
+}
+
+
+def _ref_lookup(ref: str) -> dict[str, Any]:
+    try:
+        return {"uuid": uuid.UUID(ref)}
+    except ValueError:
+        return {"code": ref}
+
+
+def dossier_for_user_or_404(user: User, ref: str, *, own: bool = False) -> Dossier:
+    """The dossier behind ``ref`` (its code, or a draft's UUID) if ``user`` may see it.
+
+    Missing and not-yours look the same: 404. ``own`` narrows to the applicant's dossiers
+    (the citizen's pages), still through ``for_user``.
+    """
+    visible = Dossier.objects.for_user(user)
+    if own:
+        visible = visible.filter(applicant_id=user.pk)
+    try:
+        return visible.select_related("procedure", "agency", "version").get(**_ref_lookup(ref))
+    except (Dossier.DoesNotExist, ValueError) as exc:
+        raise Http404(_("Không tìm thấy hồ sơ.")) from exc
+
+
+def own_dossier_or_404(user: User, ref: str) -> Dossier:
+    """The citizen's pages: only the applicant's own dossiers, through the same access rule."""
+    if not user.is_authenticated:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return dossier_for_user_or_404(user, ref, own=True)
+
+
+def dossiers_of(user: User) -> QuerySet[Dossier]:
+    """'My dossiers': newest first, with what the list shows in one query."""
+    return (
+        Dossier.objects.for_user(user)
+        .filter(applicant=user)
+        .select_related("procedure", "agency")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def component_file(dossier: Dossier, pk: int) -> DossierComponent:
+    try:
+        return dossier.files.get(pk=pk)
+    except DossierComponent.DoesNotExist as exc:
+        raise Http404(_("Không tìm thấy tệp.")) from exc
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """What is left before the due moment, in working time (or how late it is)."""
+
+    hours: float
+    overdue: bool
+    paused: bool
+
+    @property
+    def days(self) -> int:
+        """Whole working days, a started day counting as one."""
+        return math.ceil(round(self.hours, 6) / HOURS_PER_WORKING_DAY)
+
+
+class CalendarCache:
+    """One working calendar per agency for the length of a page, however many rows it has."""
+
+    def __init__(self) -> None:
+        self._calendars: dict[int, engine.WorkCalendar] = {}
+
+    def __call__(self, dossier: Dossier) -> "engine.WorkCalendar":
+        if dossier.agency_id not in self._calendars:
+            self._calendars[dossier.agency_id] = calendar_for(dossier.agency)
+        return self._calendars[dossier.agency_id]
+
+
+def working_days_left(
+    dossier: Dossier, now: datetime.datetime, *, calendars: CalendarCache | None = None
+) -> Countdown | None:
+    """Working time until the due moment (or past it), for the states where it still runs.
+
+    While the clock is paused the count stands still at the moment of the pause.
+    """
+    if dossier.due_at is None or dossier.state not in COUNTDOWN_STATES:
+        return None
+    calendar = (calendars or CalendarCache())(dossier)
+    paused = dossier.state in PAUSED_STATES
+    at = dossier.paused_at if paused and dossier.paused_at else now
+    if at <= dossier.due_at:
+        left = engine.working_time_between(calendar, at, dossier.due_at)
+        return Countdown(hours=left.total_seconds() / 3600, overdue=False, paused=paused)
+    late = engine.working_time_between(calendar, dossier.due_at, at)
+    return Countdown(hours=late.total_seconds() / 3600, overdue=True, paused=paused)
+
+
+def explain_deadline(dossier: Dossier) -> list[str]:
+    """The stored derivation of the due moment, in sentences ("why is my deadline …?")."""
+    if not dossier.deadline_explanation:
+        return []
+    return list(engine.render_explanation(dossier.deadline_explanation))
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    dossier: Dossier
+    countdown: Countdown | None
+
+
+def my_dossier_rows(dossiers: Iterable[Dossier], now: datetime.datetime) -> list[DossierRow]:
+    calendars = CalendarCache()
+    return [DossierRow(d, working_days_left(d, now, calendars=calendars)) for d in dossiers]
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    component: Component
+    files: list[DossierComponent]
+
+    @property
+    def missing(self) -> bool:
+        return self.component.required and not self.files
+
+
+def checklist(dossier: Dossier) -> tuple[list[ChecklistRow], list[DossierComponent]]:
+    """The procedure's components, each with the files filed for it, and the other files."""
+    components = list(dossier.version.components.order_by("order"))
+    files = list(dossier.files.order_by("uploaded_at", "pk"))
+    by_component: dict[int | None, list[DossierComponent]] = {}
+    for stored in files:
+        by_component.setdefault(stored.component_id, []).append(stored)
+    rows = [ChecklistRow(c, by_component.get(c.pk, [])) for c in components]
+    known = {c.pk for c in components}
+    others = [f for f in files if f.component_id not in known]
+    return rows, others
+
+
+def timeline(dossier: Dossier) -> list[dict[str, Any]]:
+    """The dossier's history as the citizen sees it: when, what, and the note given."""
+    events = DossierEvent.objects.filter(dossier=dossier).order_by("created_at", "pk")
+    return [
+        {
+            "at": event.created_at,
+            "label": EVENT_LABELS.get(event.action, event.action),
+            "state": event.get_to_state_display(),  # type: ignore[attr-defined]
+            "note": event.note,
+            "items": event.data.get("items", []) if isinstance(event.data, dict) else [],
+        }
+        for event in events
+    ]
+
+
+def open_supplement_request(dossier: Dossier) -> SupplementRequest | None:
+    if dossier.state not in SUPPLEMENT_STATES:
+        return None
+    return (
+        dossier.supplement_requests.filter(answered_at__isnull=True)
+        .order_by("-requested_at")
+        .first()
+    )
+
+
+def supplement_files(dossier: Dossier) -> list[DossierComponent]:
+    """The files filed in answer to the open request (those since the clock paused)."""
+    files = dossier.files.filter(is_supplement=True).select_related("component")
+    if dossier.state == State.AWAITING_SUPPLEMENT and dossier.paused_at:
+        files = files.filter(uploaded_at__gte=dossier.paused_at)
+    return list(files.order_by("uploaded_at", "pk"))
+
+
+def available_slips(dossier: Dossier) -> list[tuple[str, str]]:
+    """The official forms (slips) this dossier has, as ``(form, title)`` pairs."""
+    from dossiers import documents
+
+    return list(documents.AVAILABLE_FORMS(dossier))
+
+
+def detail_context(dossier: Dossier, now: datetime.datetime) -> dict[str, Any]:
+    """Everything the citizen's dossier page shows."""
+    rows, other_files = checklist(dossier)
+    return {
+        "dossier": dossier,
+        "stages": STAGES,
+        "stage": STAGE_OF_STATE.get(dossier.state),  # type: ignore[call-overload]
+        "checklist": rows,
+        "other_files": other_files,
+        "events": timeline(dossier),
+        "countdown": working_days_left(dossier, now),
+        "explanation": explain_deadline(dossier),
+        "extended": bool(
+            dossier.original_due_at and dossier.due_at and dossier.due_at != dossier.original_due_at
+        ),
+        "supplement_request": open_supplement_request(dossier),
+        "slips": available_slips(dossier) if dossier.state != State.DRAFT else [],
+        "can_edit": dossier.state == State.DRAFT,
+        "can_supplement": dossier.state in SUPPLEMENT_STATES,
+        "can_withdraw": dossier.state in WITHDRAWABLE,
+        "is_closed": dossier.state in TERMINAL_STATES,
+    }
+
+
+# --- the public ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone may read of a dossier by its code: no personal data beyond a masked name."""
+
+    code: str
+    procedure: str
+    agency: str
+    state: str
+    state_label: str
+    applicant: str
+    submitted_at: datetime.datetime | None
+    received_at: datetime.datetime | None
+    due_at: datetime.datetime | None
+    original_due_at: datetime.datetime | None
+    returned_at: datetime.datetime | None
+
+    @property
+    def extended(self) -> bool:
+        return bool(self.original_due_at and self.due_at and self.original_due_at != self.due_at)
+
+
+def public_status(code: str) -> PublicStatus | None:
+    row = (
+        Dossier.objects.exclude(state=State.DRAFT)
+        .filter(~Q(code=None), code=code)
+        .values(
+            "code",
+            "procedure__name",
+            "agency__name",
+            "state",
+            "applicant_name",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "original_due_at",
+            "returned_at",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    return PublicStatus(
+        code=row["code"],
+        procedure=row["procedure__name"],
+        agency=row["agency__name"],
+        state=row["state"],
+        state_label=str(State(row["state"]).label),
+        applicant=mask_name(row["applicant_name"]),
+        submitted_at=row["submitted_at"],
+        received_at=row["received_at"],
+        due_at=row["due_at"],
+        original_due_at=row["original_due_at"],
+        returned_at=row["returned_at"],
+    )

@@ -1,0 +1,180 @@
+"""API serializers: separate input and output; the state is never writable."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from dossiers.models import (
+    Channel,
+    Decision,
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    DossierStep,
+    ReturnChannel,
+)
+
+
+class DossierEventOut(serializers.ModelSerializer[DossierEvent]):
+    actor = serializers.CharField(source="actor.full_name", default=None, read_only=True)
+
+    class Meta:
+        model = DossierEvent
+        fields = [
+            "action",
+            "from_state",
+            "to_state",
+            "national_code",
+            "actor",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DossierFileOut(serializers.ModelSerializer[DossierComponent]):
+    class Meta:
+        model = DossierComponent
+        fields = [
+            "id",
+            "component",
+            "name",
+            "original_name",
+            "content_type",
+            "size",
+            "is_supplement",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+
+class DossierStepOut(serializers.ModelSerializer[DossierStep]):
+    agency = serializers.CharField(source="agency.name", read_only=True)
+    department = serializers.CharField(source="department.name", default=None, read_only=True)
+    is_late = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = DossierStep
+        fields = [
+            "order",
+            "name",
+            "agency",
+            "department",
+            "budget_hours",
+            "state",
+            "started_at",
+            "due_at",
+            "finished_at",
+            "is_late",
+        ]
+        read_only_fields = fields
+
+
+class DossierListOut(serializers.ModelSerializer[Dossier]):
+    ref = serializers.CharField(read_only=True)
+    procedure_code = serializers.CharField(source="procedure.code", read_only=True)
+    procedure_name = serializers.CharField(source="procedure.name", read_only=True)
+    agency = serializers.CharField(source="agency.name", read_only=True)
+    national_status = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "ref",
+            "code",
+            "procedure_code",
+            "procedure_name",
+            "agency",
+            "state",
+            "national_status",
+            "intake_channel",
+            "return_channel",
+            "applicant_name",
+            "submitted_at",
+            "received_at",
+            "due_at",
+        ]
+        read_only_fields = fields
+
+
+class DossierDetailOut(DossierListOut):
+    events = DossierEventOut(many=True, read_only=True)
+    files = DossierFileOut(many=True, read_only=True)
+    steps = DossierStepOut(many=True, read_only=True)
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(DossierListOut.Meta):
+        fields = [
+            *DossierListOut.Meta.fields,
+            "original_due_at",
+            "deadline_explanation",
+            "fee_total",
+            "payment_status",
+            "obligation_amount",
+            "decision",
+            "decision_reason",
+            "closed_reason",
+            "events",
+            "files",
+            "steps",
+            "available_actions",
+        ]
+        read_only_fields = fields
+
+    def get_available_actions(self, dossier: Dossier) -> list[str]:
+        user = self.context["request"].user
+        return [t.name for t in dossier.get_available_user_state_transitions(user)]  # type: ignore[attr-defined]
+
+
+class DossierCreateIn(serializers.Serializer[None]):
+    procedure = serializers.CharField(help_text=_("Mã thủ tục, ví dụ 1.001193"))
+    agency = serializers.CharField(help_text=_("Mã định danh điện tử của nơi tiếp nhận"))
+    return_channel = serializers.ChoiceField(
+        choices=ReturnChannel.choices, default=ReturnChannel.ONLINE
+    )
+    return_address = serializers.CharField(
+        required=False, allow_blank=True, max_length=255, default=""
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ComponentUploadIn(serializers.Serializer[None]):
+    component = serializers.IntegerField(required=False, allow_null=True, default=None)
+    file = serializers.FileField()
+
+
+class SupplementItemIn(serializers.Serializer[None]):
+    name = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=2000)
+
+
+class ActionIn(serializers.Serializer[None]):
+    """Every field any action may take; each action reads the ones it needs."""
+
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    items = SupplementItemIn(many=True, required=False)
+    amount = serializers.IntegerField(required=False, min_value=1)
+    decision = serializers.ChoiceField(choices=Decision.choices, required=False)
+    result_file = serializers.FileField(required=False)
+    assignee = serializers.IntegerField(required=False)
+
+
+class TrackOut(serializers.Serializer[None]):
+    code = serializers.CharField()
+    procedure = serializers.CharField()
+    agency = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    national_status = serializers.IntegerField(allow_null=True)
+    applicant = serializers.CharField(help_text=_("Họ tên đã che"))
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    original_due_at = serializers.DateTimeField(allow_null=True)
+    new_due_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("Ngày hẹn trả mới sau phiếu xin lỗi (null nếu chưa gia hạn)")
+    )
+    returned_at = serializers.DateTimeField(allow_null=True)
+
+
+CHANNELS = Channel

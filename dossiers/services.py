@@ -1,0 +1,887 @@
+"""The dossier workflow's write side (DESIGN §5, §6).
+
+Every action is a keyword-only service: one transaction, the dossier row locked with
+``select_for_update``, the django-fsm transition (which checks source state and the actor's
+permission), an append-only event in the same transaction, and side effects (notifications,
+slips) scheduled with ``transaction.on_commit``.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
+
+from accounts.models import User
+from agencies.models import Agency, AgencyKind
+from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
+from dossiers.models import (
+    NATIONAL_STATUS,
+    Channel,
+    ClockPause,
+    Decision,
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    DossierStep,
+    PauseReason,
+    PaymentStatus,
+    ReturnChannel,
+    State,
+    StepState,
+    SupplementRequest,
+    SupplementStage,
+)
+from dossiers.uploads import MAX_FILES_PER_DOSSIER, check_upload, display_name
+from procedures.models import Component, Procedure, ProcedureVersion
+from workcalendar import engine
+from workcalendar.calendars import calendar_for
+
+# A dossier left in supplement_requested this long is closed (Decree 118/2025, art. 17).
+SUPPLEMENT_WAIT_HOURS = 15 * 8
+
+
+@dataclass(frozen=True)
+class SupplementItem:
+    name: str
+    reason: str
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _now() -> datetime.datetime:
+    return timezone.now()
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    try:
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join.
+        return (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("current_step")
+            .get(pk=dossier.pk)
+        )
+    except Dossier.DoesNotExist as exc:
+        raise DossierNotFound() from exc
+
+
+def _notify_after_commit(event: DossierEvent) -> None:
+    from dossiers.tasks import notify_event
+
+    transaction.on_commit(lambda: notify_event.delay(event.pk))
+
+
+def _log(
+    dossier: Dossier,
+    *,
+    action: str,
+    from_state: str,
+    actor: User | None,
+    note: str = "",
+    step: DossierStep | None = None,
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        action=action,
+        from_state=from_state,
+        to_state=dossier.state,
+        national_code=NATIONAL_STATUS.get(dossier.state),  # type: ignore[call-overload]
+        actor=actor,
+        step=step,
+        note=note,
+        data=data or {},
+    )
+
+
+def _run(
+    dossier: Dossier,
+    *,
+    action: str,
+    actor: User | None,
+    note: str = "",
+    before: Callable[[Dossier], None] | None = None,
+    after: Callable[[Dossier], dict[str, Any] | None] | None = None,
+    notify: bool = True,
+    check_permission: bool = True,
+) -> Dossier:
+    """Lock, check, transition, save, log: the frame every action runs in."""
+    locked = _locked(dossier)
+    method = getattr(locked, action)
+    if check_permission and actor is not None and not has_transition_perm(method, actor):
+        # Not this person's dossier or not their role: the same answer as a missing dossier.
+        if not Dossier.objects.for_user(actor).filter(pk=locked.pk).exists():
+            raise DossierNotFound()
+        if can_proceed(method):
+            raise DossierError(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
+        raise TransitionConflict()
+    if not can_proceed(method):
+        raise TransitionConflict()
+    from_state = locked.state
+    try:
+        # The transition first: its guard conditions (has_next_step, has_proposal) read the
+        # dossier as it was, before ``before`` moves the step or clears the proposal. A
+        # refusal from ``before`` still rolls everything back with the transaction.
+        method()
+        if before is not None:
+            before(locked)
+        locked.save()
+    except (TransitionNotAllowed, ConcurrentTransition) as exc:
+        raise TransitionConflict() from exc
+    data = after(locked) if after is not None else None
+    event = _log(
+        locked,
+        action=action,
+        from_state=from_state,
+        actor=actor,
+        note=note,
+        step=locked.current_step,
+        data=data,
+    )
+    if notify:
+        _notify_after_commit(event)
+    dossier.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return locked
+
+
+def _calendar(dossier: Dossier) -> engine.WorkCalendar:
+    return calendar_for(dossier.agency)
+
+
+def next_code(*, agency: Agency, day: datetime.date) -> str:
+    """`<agency e-ID>-<YYMMDD>-<sequence>`: one atomic upsert, safe under concurrency."""
+    from dossiers.models import DailyCounter
+
+    table = DailyCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name is ours
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency.pk, day],
+        )
+        (sequence,) = cursor.fetchone()
+    return f"{agency.code}-{day:%y%m%d}-{sequence:04d}"
+
+
+def next_form_number(*, agency: Agency, form: str, year: int) -> int:
+    from dossiers.models import FormNumberCounter
+
+    table = FormNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, form, year, last) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (agency_id, form, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency.pk, form, year],
+        )
+        (number,) = cursor.fetchone()
+    return int(number)
+
+
+# --- filing ----------------------------------------------------------------------------------
+
+
+def version_in_force(procedure: Procedure, on: datetime.date | None = None) -> ProcedureVersion:
+    version = procedure.version_in_force(on or timezone.localdate())
+    if version is None or not procedure.is_active:
+        raise DossierError(
+            _("Thủ tục “%(name)s” hiện không có phiên bản đang có hiệu lực; không thể nộp hồ sơ.")
+            % {"name": procedure.name}
+        )
+    return version
+
+
+def _check_agency(procedure: Procedure, agency: Agency) -> None:
+    if not procedure.agencies.filter(pk=agency.pk).exists():
+        raise DossierError(
+            _("%(agency)s không tiếp nhận thủ tục này.") % {"agency": agency.name}, field="agency"
+        )
+
+
+@transaction.atomic
+def dossier_create_draft(
+    *,
+    applicant: User,
+    procedure: Procedure,
+    agency: Agency,
+    actor: User,
+    intake_channel: str = Channel.ONLINE,
+    return_channel: str = ReturnChannel.ONLINE,
+    return_address: str = "",
+    applicant_details: dict[str, Any] | None = None,
+    representative: dict[str, str] | None = None,
+    note: str = "",
+) -> Dossier:
+    """A new draft, prefilled from the applicant's profile (what they provided once)."""
+    version = version_in_force(procedure)
+    _check_agency(procedure, agency)
+    if return_channel == ReturnChannel.POST and not (return_address or applicant.address):
+        raise DossierError(_("Cần địa chỉ nhận kết quả qua bưu chính."), field="return_address")
+    details = {
+        "applicant_name": applicant.full_name,
+        "applicant_national_id": applicant.national_id or "",
+        "applicant_date_of_birth": applicant.date_of_birth,
+        "applicant_address": applicant.address,
+        "applicant_phone": applicant.phone or "",
+        "applicant_email": applicant.email,
+    }
+    details.update({k: v for k, v in (applicant_details or {}).items() if k in details})
+    if not details["applicant_name"] or not details["applicant_national_id"]:
+        raise DossierError(
+            _("Cần họ tên và số định danh cá nhân của người nộp; vui lòng cập nhật hồ sơ cá nhân.")
+        )
+    rep = representative or {}
+    fee_total = version.fees.aggregate(total=Sum("amount"))["total"] or 0
+    dossier = Dossier(
+        procedure=procedure,
+        version=version,
+        agency=agency,
+        applicant=applicant,
+        filed_by=actor,
+        intake_channel=intake_channel,
+        return_channel=return_channel,
+        return_address=return_address
+        or (applicant.address if return_channel == ReturnChannel.POST else ""),
+        representative_name=rep.get("name", ""),
+        representative_national_id=rep.get("national_id", ""),
+        representative_authorisation=rep.get("authorisation", ""),
+        note=note,
+        fee_total=fee_total,
+        payment_status=PaymentStatus.UNPAID if fee_total else PaymentStatus.NOT_REQUIRED,
+        **details,
+    )
+    dossier.full_clean(exclude=["state", "filed_by", "applicant"])
+    dossier.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_update_draft(
+    *,
+    dossier: Dossier,
+    actor: User,
+    applicant_details: dict[str, Any],
+    return_channel: str,
+    return_address: str = "",
+    representative: dict[str, str] | None = None,
+    note: str = "",
+) -> Dossier:
+    """Saves the details of a draft again (the citizen's "Lưu bản nháp")."""
+    locked = _locked(dossier)
+    if actor.pk not in (locked.applicant_id, locked.filed_by_id):
+        raise DossierNotFound()
+    if locked.state != State.DRAFT:
+        raise TransitionConflict(_("Hồ sơ đã nộp; không sửa được thông tin bản nháp."))
+    if return_channel == ReturnChannel.POST and not return_address:
+        raise DossierError(_("Cần địa chỉ nhận kết quả qua bưu chính."), field="return_address")
+    fields = [
+        "applicant_name",
+        "applicant_national_id",
+        "applicant_date_of_birth",
+        "applicant_address",
+        "applicant_phone",
+        "applicant_email",
+    ]
+    for field in fields:
+        if field in applicant_details:
+            empty = None if field == "applicant_date_of_birth" else ""
+            setattr(locked, field, applicant_details[field] or empty)
+    rep = representative or {}
+    locked.representative_name = rep.get("name", "")
+    locked.representative_national_id = rep.get("national_id", "")
+    locked.representative_authorisation = rep.get("authorisation", "")
+    locked.return_channel = return_channel
+    locked.return_address = return_address if return_channel == ReturnChannel.POST else ""
+    locked.note = note
+    locked.full_clean(exclude=["state", "filed_by", "applicant"])
+    changed = [
+        *fields,
+        "representative_name",
+        "representative_national_id",
+        "representative_authorisation",
+        "return_channel",
+        "return_address",
+        "note",
+    ]
+    locked.save(update_fields=changed)
+    dossier.__dict__.update({k: getattr(locked, k) for k in changed})
+    return locked
+
+
+@transaction.atomic
+def dossier_attach_file(
+    *,
+    dossier: Dossier,
+    actor: User,
+    upload: Any,
+    component: Component | None = None,
+    name: str = "",
+) -> DossierComponent:
+    """Stores one file for a component; checked by content, stored under a random name."""
+    locked = _locked(dossier)
+    if actor.pk not in (locked.applicant_id, locked.filed_by_id) and not (
+        actor.agency_id == locked.agency_id and actor.has_perm("accounts.receive_dossier")
+    ):
+        raise DossierNotFound()
+    supplement = locked.state in (State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT)
+    if locked.state != State.DRAFT and not supplement:
+        raise TransitionConflict(
+            _("Chỉ bổ sung tệp khi hồ sơ là bản nháp hoặc đang được yêu cầu bổ sung.")
+        )
+    if component is not None and component.version_id != locked.version_id:
+        raise DossierError(_("Thành phần hồ sơ không thuộc thủ tục này."), field="component")
+    if locked.files.count() >= MAX_FILES_PER_DOSSIER:
+        raise DossierError(
+            _("Hồ sơ đã có tối đa %(max)s tệp.") % {"max": MAX_FILES_PER_DOSSIER}, field="file"
+        )
+    content_type = check_upload(upload)
+    return DossierComponent.objects.create(
+        dossier=locked,
+        component=component,
+        name=name or (component.name if component else display_name(upload.name)),
+        file=upload,
+        original_name=display_name(upload.name),
+        content_type=content_type,
+        size=upload.size,
+        is_supplement=supplement,
+        uploaded_by=actor,
+    )
+
+
+def missing_components(dossier: Dossier) -> list[Component]:
+    filed = set(dossier.files.values_list("component_id", flat=True))
+    return [c for c in dossier.version.components.filter(required=True) if c.pk not in filed]
+
+
+@transaction.atomic
+def dossier_submit(*, dossier: Dossier, actor: User) -> Dossier:
+    def before(locked: Dossier) -> None:
+        missing = missing_components(locked)
+        if missing:
+            raise DossierError(
+                _("Còn thiếu thành phần hồ sơ bắt buộc: %(names)s.")
+                % {"names": "; ".join(c.name for c in missing)}
+            )
+        today = timezone.localdate()
+        if locked.version.effective_until and locked.version.effective_until < today:
+            raise DossierError(
+                _("Phiên bản thủ tục của bản nháp đã hết hiệu lực; vui lòng lập hồ sơ mới.")
+            )
+        locked.code = next_code(agency=locked.agency, day=today)
+        locked.submitted_at = _now()
+
+    return _run(dossier, action="submit", actor=actor, before=before)
+
+
+@transaction.atomic
+def dossier_register_walk_in(
+    *,
+    clerk: User,
+    procedure: Procedure,
+    citizen: dict[str, Any],
+    files: Sequence[tuple[Component | None, Any]],
+    return_channel: str = ReturnChannel.COUNTER,
+    return_address: str = "",
+    note: str = "",
+) -> Dossier:
+    """A clerk files at the counter for a citizen (assisted channel)."""
+    if clerk.agency is None or not clerk.has_perm("accounts.receive_dossier"):
+        raise DossierNotFound()
+    national_id = citizen.get("national_id", "")
+    applicant = User.objects.filter(national_id=national_id).first() if national_id else None
+    if applicant is None:
+        from accounts.services import citizen_create_at_counter
+
+        applicant = citizen_create_at_counter(**citizen)
+    details = {
+        "applicant_name": citizen.get("full_name") or applicant.full_name,
+        "applicant_national_id": national_id or applicant.national_id or "",
+        "applicant_date_of_birth": citizen.get("date_of_birth") or applicant.date_of_birth,
+        "applicant_address": citizen.get("address") or applicant.address,
+        "applicant_phone": citizen.get("phone") or applicant.phone or "",
+        "applicant_email": citizen.get("email") or applicant.email,
+    }
+    dossier = dossier_create_draft(
+        applicant=applicant,
+        procedure=procedure,
+        agency=clerk.agency,
+        actor=clerk,
+        intake_channel=Channel.DIRECT,
+        return_channel=return_channel,
+        return_address=return_address,
+        applicant_details=details,
+        note=note,
+    )
+    for component, upload in files:
+        dossier_attach_file(dossier=dossier, actor=clerk, upload=upload, component=component)
+    return dossier_submit(dossier=dossier, actor=clerk)
+
+
+# --- reception ---------------------------------------------------------------------------------
+
+
+def _clean_items(items: Iterable[SupplementItem | dict[str, str]]) -> list[dict[str, str]]:
+    cleaned = []
+    for item in items:
+        name, reason = (
+            (item.name, item.reason)
+            if isinstance(item, SupplementItem)
+            else (item.get("name", ""), item.get("reason", ""))
+        )
+        if name.strip() and reason.strip():
+            cleaned.append({"name": name.strip(), "reason": reason.strip()})
+        elif name.strip() or reason.strip():
+            raise DossierError(
+                _("Mỗi nội dung cần bổ sung phải có tên giấy tờ và lý do."), field="items"
+            )
+    if not cleaned:
+        raise DossierError(_("Liệt kê ít nhất một nội dung cần bổ sung, kèm lý do."), field="items")
+    return cleaned
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *,
+    dossier: Dossier,
+    actor: User,
+    items: Iterable[SupplementItem | dict[str, str]],
+    note: str = "",
+) -> Dossier:
+    """One request at reception listing every missing item with its reason (form 02)."""
+    cleaned = _clean_items(items)
+
+    def before(locked: Dossier) -> None:
+        if locked.supplement_requests.filter(stage=SupplementStage.RECEPTION).exists():
+            raise DossierError(
+                _(
+                    "Hồ sơ này đã được yêu cầu bổ sung một lần khi tiếp nhận; theo quy định chỉ "
+                    "yêu cầu một lần. Hãy tiếp nhận hoặc từ chối tiếp nhận hồ sơ."
+                )
+            )
+        now = _now()
+        locked.supplement_deadline = engine.add_working_time(
+            _calendar(locked), now, SUPPLEMENT_WAIT_HOURS
+        ).due_at
+
+    def after(locked: Dossier) -> dict[str, Any]:
+        try:
+            with transaction.atomic():
+                request = SupplementRequest.objects.create(
+                    dossier=locked,
+                    stage=SupplementStage.RECEPTION,
+                    items=cleaned,
+                    note=note,
+                    requested_by=actor,
+                    requested_at=_now(),
+                )
+        except IntegrityError as exc:
+            raise TransitionConflict() from exc
+        return {"supplement_request": request.pk, "items": cleaned}
+
+    return _run(
+        dossier, action="request_supplement", actor=actor, note=note, before=before, after=after
+    )
+
+
+@transaction.atomic
+def dossier_resubmit(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
+    def before(locked: Dossier) -> None:
+        if not locked.files.filter(is_supplement=True).exists():
+            raise DossierError(_("Hãy tải lên giấy tờ bổ sung trước khi gửi lại hồ sơ."))
+        locked.supplement_deadline = None
+        locked.supplement_requests.filter(answered_at__isnull=True).update(answered_at=_now())
+
+    return _run(dossier, action="resubmit", actor=actor, note=note, before=before)
+
+
+def _require_reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise DossierError(_("Cần ghi rõ lý do."), field="reason")
+    return reason.strip()
+
+
+@transaction.atomic
+def dossier_refuse(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
+    reason = _require_reason(reason)
+
+    def before(locked: Dossier) -> None:
+        locked.closed_reason = reason
+
+    return _run(dossier, action="refuse", actor=actor, note=reason, before=before)
+
+
+def _resolve_step_agency(dossier: Dossier, step_agency: Agency | None, order: int) -> Agency:
+    if step_agency is not None:
+        return step_agency
+    receiving = dossier.agency
+    if order > 1 and receiving.kind == AgencyKind.COMMUNE_CENTRE and receiving.parent_id:
+        return receiving.parent  # type: ignore[return-value]
+    return receiving
+
+
+@transaction.atomic
+def dossier_receive(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
+    """The clock starts: due moment from the deadline engine, its explanation stored."""
+
+    def before(locked: Dossier) -> None:
+        now = _now()
+        version = locked.version
+        result = engine.compute_due(
+            _calendar(locked),
+            received_at=now,
+            hours=version.limit_hours_for(online=locked.intake_channel == Channel.ONLINE),
+            same_day=version.same_day,
+            cutoff=version.cutoff if version.same_day else None,
+        )
+        locked.received_at = now
+        locked.clock_started_at = result.start_at
+        locked.due_at = locked.original_due_at = result.due_at
+        locked.deadline_explanation = result.explanation.to_json()
+        locked.steps.all().delete()
+        process = list(version.steps.select_related("agency", "department").order_by("order"))
+        steps = [
+            DossierStep(
+                dossier=locked,
+                order=index,
+                name=step.name,
+                agency=_resolve_step_agency(locked, step.agency, index),
+                department=step.department,
+                budget_hours=step.budget_hours,
+            )
+            for index, step in enumerate(process, start=1)
+        ] or [
+            DossierStep(
+                dossier=locked,
+                order=1,
+                name=_("Thẩm định, giải quyết hồ sơ"),
+                agency=_resolve_step_agency(locked, None, 2),
+                budget_hours=version.limit_hours_for(online=locked.is_online),
+            )
+        ]
+        DossierStep.objects.bulk_create(steps)
+        first = locked.steps.order_by("order").first()
+        if first is not None and first.agency_id == locked.agency_id and len(steps) > 1:
+            # Reception itself is the one-stop section's first step.
+            _start_step(locked, first, now, actor)
+        else:
+            locked.current_step = None
+
+    return _run(dossier, action="receive", actor=actor, note=note, before=before)
+
+
+def _start_step(
+    dossier: Dossier, step: DossierStep, at: datetime.datetime, actor: User | None
+) -> None:
+    step.state = StepState.ACTIVE
+    step.started_at = at
+    step.due_at = engine.add_working_time(_calendar(dossier), at, step.budget_hours).due_at
+    step.save(update_fields=["state", "started_at", "due_at"])
+    dossier.current_step = step
+    dossier.assignee = None
+
+
+def _finish_step(dossier: Dossier, at: datetime.datetime, actor: User | None) -> DossierStep | None:
+    step = dossier.current_step
+    if step is None:
+        return None
+    step.state = StepState.DONE
+    step.finished_at = at
+    step.handled_by = actor
+    step.save(update_fields=["state", "finished_at", "handled_by"])
+    return step
+
+
+@transaction.atomic
+def dossier_hand_over(
+    *, dossier: Dossier, actor: User, note: str = "", assignee: User | None = None
+) -> Dossier:
+    """Hands the dossier to the next step of the internal process (logged for form 06)."""
+    handed: dict[str, Any] = {}
+
+    def before(locked: Dossier) -> None:
+        now = _now()
+        step = locked.next_step()
+        if step is None:
+            raise TransitionConflict(_("Hồ sơ đã ở bước cuối của quy trình."))
+        finished = _finish_step(locked, now, actor)
+        handed.update(
+            {
+                "from_step": finished.pk if finished else None,
+                "from_late": bool(finished and finished.is_late),
+                "to_step": step.pk,
+            }
+        )
+        _start_step(locked, step, now, actor)
+        if assignee is not None:
+            if assignee.agency_id != step.agency_id:
+                raise DossierError(
+                    _("Người được giao không thuộc đơn vị xử lý bước này."), field="assignee"
+                )
+            locked.assignee = assignee
+
+    return _run(
+        dossier, action="hand_over", actor=actor, note=note, before=before, after=lambda _d: handed
+    )
+
+
+# --- appraisal -------------------------------------------------------------------------------
+
+
+def _pause(locked: Dossier, reason: str, actor: User) -> None:
+    now = _now()
+    locked.paused_at = now
+    ClockPause.objects.create(dossier=locked, reason=reason, started_at=now, started_by=actor)
+
+
+def _resume(locked: Dossier, actor: User) -> dict[str, Any]:
+    now = _now()
+    pause = locked.pauses.filter(ended_at__isnull=True).first()
+    locked.paused_at = None
+    if pause is None or locked.due_at is None:
+        return {}
+    pause.ended_at = now
+    pause.ended_by = actor
+    pause.save(update_fields=["ended_at", "ended_by"])
+    calendar = _calendar(locked)
+    result = engine.extend_by_pause(calendar, locked.due_at, pause.started_at, now)
+    locked.due_at = result.due_at
+    locked.deadline_explanation = [*locked.deadline_explanation, *result.explanation.to_json()]
+    step = locked.current_step
+    if step is not None and step.due_at is not None:
+        step.due_at = engine.extend_by_pause(calendar, step.due_at, pause.started_at, now).due_at
+        step.save(update_fields=["due_at"])
+    return {"paused_from": pause.started_at.isoformat(), "new_due_at": result.due_at.isoformat()}
+
+
+@transaction.atomic
+def dossier_request_appraisal_supplement(
+    *,
+    dossier: Dossier,
+    actor: User,
+    items: Iterable[SupplementItem | dict[str, str]],
+    note: str = "",
+) -> Dossier:
+    cleaned = _clean_items(items)
+
+    def before(locked: Dossier) -> None:
+        _pause(locked, PauseReason.SUPPLEMENT, actor)
+        SupplementRequest.objects.create(
+            dossier=locked,
+            stage=SupplementStage.APPRAISAL,
+            items=cleaned,
+            note=note,
+            requested_by=actor,
+            requested_at=_now(),
+        )
+
+    return _run(
+        dossier,
+        action="request_appraisal_supplement",
+        actor=actor,
+        note=note,
+        before=before,
+        after=lambda _d: {"items": cleaned},
+    )
+
+
+@transaction.atomic
+def dossier_provide_supplement(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
+    def before(locked: Dossier) -> None:
+        if not locked.files.filter(
+            is_supplement=True, uploaded_at__gte=locked.paused_at or _now()
+        ).exists():
+            raise DossierError(_("Hãy tải lên giấy tờ bổ sung trước khi gửi lại hồ sơ."))
+        locked.supplement_requests.filter(answered_at__isnull=True).update(answered_at=_now())
+        # Resumed before the save, so the moved due moment and the cleared pause are stored.
+        resumed.update(_resume(locked, actor))
+
+    resumed: dict[str, Any] = {}
+    return _run(
+        dossier,
+        action="provide_supplement",
+        actor=actor,
+        note=note,
+        before=before,
+        after=lambda _d: resumed,
+    )
+
+
+@transaction.atomic
+def dossier_request_payment(
+    *, dossier: Dossier, actor: User, amount: int, note: str = ""
+) -> Dossier:
+    if amount is None or int(amount) <= 0:
+        raise DossierError(_("Số tiền nghĩa vụ tài chính phải lớn hơn 0."), field="amount")
+
+    def before(locked: Dossier) -> None:
+        locked.obligation_amount = int(amount)
+        locked.payment_status = PaymentStatus.UNPAID
+        _pause(locked, PauseReason.PAYMENT, actor)
+
+    return _run(
+        dossier,
+        action="request_payment",
+        actor=actor,
+        note=note,
+        before=before,
+        after=lambda _d: {"amount": int(amount)},
+    )
+
+
+@transaction.atomic
+def dossier_confirm_payment(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
+    def before(locked: Dossier) -> None:
+        locked.payment_status = PaymentStatus.PAID
+        resumed.update(_resume(locked, actor))
+
+    resumed: dict[str, Any] = {}
+    return _run(
+        dossier,
+        action="confirm_payment",
+        actor=actor,
+        note=note,
+        before=before,
+        after=lambda _d: resumed,
+    )
+
+
+@transaction.atomic
+def dossier_propose(
+    *, dossier: Dossier, actor: User, decision: str, reason: str = "", result_file: Any = None
+) -> Dossier:
+    if decision not in Decision.values:
+        raise DossierError(_("Chọn đề xuất: giải quyết hoặc từ chối."), field="decision")
+    if decision == Decision.DENIED:
+        reason = _require_reason(reason)
+    if result_file is not None:
+        check_upload(result_file)
+
+    def before(locked: Dossier) -> None:
+        locked.proposed_decision = decision
+        locked.proposed_by = actor
+        locked.decision_reason = reason
+        if result_file is not None:
+            locked.result_file = result_file
+
+    return _run(
+        dossier,
+        action="propose",
+        actor=actor,
+        note=reason,
+        before=before,
+        after=lambda _d: {"decision": decision},
+        notify=False,
+    )
+
+
+@transaction.atomic
+def dossier_send_back(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
+    reason = _require_reason(reason)
+
+    def before(locked: Dossier) -> None:
+        locked.proposed_decision = ""
+        locked.proposed_by = None
+
+    return _run(dossier, action="send_back", actor=actor, note=reason, before=before, notify=False)
+
+
+@transaction.atomic
+def dossier_approve(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
+    def before(locked: Dossier) -> None:
+        now = _now()
+        locked.decision = locked.proposed_decision
+        locked.decided_at = now
+        _finish_step(locked, now, actor)
+
+    return _run(
+        dossier,
+        action="approve",
+        actor=actor,
+        note=note,
+        before=before,
+        after=lambda d: {"decision": d.decision},
+    )
+
+
+@transaction.atomic
+def dossier_stop(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
+    reason = _require_reason(reason)
+
+    def before(locked: Dossier) -> None:
+        locked.closed_reason = reason
+        _finish_step(locked, _now(), actor)
+
+    return _run(dossier, action="stop", actor=actor, note=reason, before=before)
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier: Dossier, actor: User, reason: str = "") -> Dossier:
+    def before(locked: Dossier) -> None:
+        locked.closed_reason = reason or _("Công dân rút hồ sơ.")
+        _finish_step(locked, _now(), None)
+
+    return _run(dossier, action="withdraw", actor=actor, note=reason, before=before)
+
+
+@transaction.atomic
+def dossier_return(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
+    def before(locked: Dossier) -> None:
+        if locked.payment_status == PaymentStatus.UNPAID and locked.fee_total:
+            locked.payment_status = PaymentStatus.PAID
+        locked.returned_at = _now()
+
+    return _run(dossier, action="return_result", actor=actor, note=note, before=before)
+
+
+def close_unsupplemented(*, now: datetime.datetime | None = None) -> int:
+    """Closes dossiers whose reception supplement went unanswered for 15 working days."""
+    now = now or _now()
+    closed = 0
+    pks = list(
+        Dossier.objects.filter(
+            state=State.SUPPLEMENT_REQUESTED, supplement_deadline__lt=now
+        ).values_list("pk", flat=True)
+    )
+    for pk in pks:
+        with transaction.atomic():
+            try:
+                _run(
+                    Dossier(pk=pk),
+                    action="close_unsupplemented",
+                    actor=None,
+                    note=_("Quá 15 ngày làm việc không bổ sung hồ sơ."),
+                    before=lambda d: setattr(
+                        d, "closed_reason", _("Không bổ sung hồ sơ trong thời hạn.")
+                    ),
+                    check_permission=False,
+                )
+                closed += 1
+            except TransitionConflict:
+                continue
+    return closed
+
+
+# The actions a person may take from a page or the API, by name.
+ACTIONS: dict[str, Callable[..., Dossier]] = {
+    "submit": dossier_submit,
+    "request_supplement": dossier_request_supplement,
+    "resubmit": dossier_resubmit,
+    "refuse": dossier_refuse,
+    "receive": dossier_receive,
+    "hand_over": dossier_hand_over,
+    "request_appraisal_supplement": dossier_request_appraisal_supplement,
+    "provide_supplement": dossier_provide_supplement,
+    "request_payment": dossier_request_payment,
+    "confirm_payment": dossier_confirm_payment,
+    "propose": dossier_propose,
+    "send_back": dossier_send_back,
+    "approve": dossier_approve,
+    "stop": dossier_stop,
+    "withdraw": dossier_withdraw,
+    "return_result": dossier_return,
+}

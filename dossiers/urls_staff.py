@@ -1,0 +1,15 @@
+"""The staff workspaces, included by ``portal/urls.py`` at ``/can-bo/``."""
+
+from django.urls import path
+
+from dossiers import views_staff
+
+app_name = "staff"
+urlpatterns = [
+    path("", views_staff.queue, name="queue"),
+    path("tiep-nhan-truc-tiep/", views_staff.walk_in, name="walk_in"),
+    path("ho-so/<str:ref>/", views_staff.dossier, name="dossier"),
+    path("ho-so/<str:ref>/van-ban-ket-qua/", views_staff.result_file, name="result"),
+    # <action> is the name of the service in services.ACTIONS (receive, hand_over, …).
+    path("ho-so/<str:ref>/<slug:action>/", views_staff.action, name="action"),
+]

@@ -1,0 +1,293 @@
+"""The staff workspaces (issue 3 item 4): the one-stop clerk's, the specialist's and the
+department head's queue, the dossier page, one page per workflow action, and the walk-in
+counter.
+
+Each view parses the request, calls one service or selector, and renders. Every dossier is
+read through ``Dossier.objects.for_user``: someone else's dossier answers 404, exactly like a
+missing one. An action the dossier's state (or the person's role) does not allow now, a
+refusal from a service, or a colleague who acted first comes back as a message in the
+user's language, and nothing is stored.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from dossiers import selectors_staff, services
+from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
+from dossiers.forms_staff import (
+    ACTION_FORMS,
+    ActionForm,
+    HandOverForm,
+    QueueFilterForm,
+    WalkInForm,
+    WalkInProcedureForm,
+    add_service_error,
+)
+from dossiers.models import Dossier
+from dossiers.selectors_staff import STAFF_ACTIONS, QueueFilters
+
+View = Callable[..., HttpResponseBase]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def staff_required(view: View) -> View:
+    """Signed in, and a member of an agency's staff; a citizen gets 403. (The pages of one
+    dossier answer 404 instead, through ``staff_dossier_or_404``, like a missing dossier.)"""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not selectors_staff.is_staff_member(_user(request)):
+            raise PermissionDenied(_("Trang này dành cho cán bộ, công chức."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The person's queue, oldest first, 50 a page, with filters; heads also see the
+    proposals waiting for their approval."""
+    user = _user(request)
+    states = selectors_staff.queue_states(user)
+    form = QueueFilterForm(
+        request.GET or None, states=states, procedures=selectors_staff.queue_procedures(user)
+    )
+    filters = QueueFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = QueueFilters(
+            state=data["trang_thai"],
+            procedure=data["thu_tuc"],
+            received_from=data["tiep_nhan_tu"],
+            received_to=data["tiep_nhan_den"],
+            q=data["q"],
+        )
+    page = Paginator(selectors_staff.queue(user, filters), selectors_staff.QUEUE_PER_PAGE).get_page(
+        request.GET.get("trang")
+    )
+    query = request.GET.copy()
+    query.pop("trang", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": filters != QueueFilters(),
+        "proposals": selectors_staff.proposals_awaiting_approval(user),
+        "workplace": selectors_staff.workplace(user),
+        "is_clerk": selectors_staff.is_clerk(user),
+        "is_approver": selectors_staff.is_approver(user),
+        "now": timezone.now(),
+    }
+    return render(request, "dossiers/staff/queue.html", context)
+
+
+# --- one dossier ---------------------------------------------------------------------------------
+
+
+@login_required
+def dossier(request: HttpRequest, ref: str) -> HttpResponse:
+    """Header, components, slips, history, steps, and one button per action allowed now."""
+    user = _user(request)
+    found = selectors_staff.staff_dossier_or_404(user, ref)
+    context = selectors_staff.dossier_page(found, user, timezone.now())
+    return render(request, "dossiers/staff/dossier.html", context)
+
+
+@login_required
+def result_file(request: HttpRequest, ref: str) -> FileResponse:
+    """The result document uploaded with the proposal, to staff who may see the dossier."""
+    found = selectors_staff.staff_dossier_or_404(_user(request), ref)
+    if not found.result_file:
+        raise Http404(_("Hồ sơ chưa có văn bản kết quả."))
+    try:
+        handle = found.result_file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("Không tìm thấy tệp.")) from exc
+    response = FileResponse(handle, as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _action_form(
+    name: str, found: Dossier, user: User, request: HttpRequest
+) -> tuple[ActionForm, dict[str, Any]]:
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    extra: dict[str, Any] = {}
+    if name == "hand_over":
+        step, people = selectors_staff.next_step_staff(found)
+        extra["next_step"] = step
+        form: ActionForm = HandOverForm(data, files, dossier=found, user=user, people=people)
+    else:
+        form = ACTION_FORMS[name](data, files, dossier=found, user=user)
+    if name == "request_supplement":
+        extra["already_asked"] = selectors_staff.reception_supplement_asked(found)
+    return form, extra
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
+    """GET shows the action's form; POST runs ``services.ACTIONS[action]`` with it."""
+    user = _user(request)
+    found = selectors_staff.staff_dossier_or_404(user, ref)
+    if action not in STAFF_ACTIONS:
+        raise Http404(_("Không có thao tác này."))
+    label = str(STAFF_ACTIONS[action])
+    if action not in selectors_staff.available_actions(found, user):
+        messages.error(
+            request,
+            _(
+                "Không thể thực hiện “%(action)s” với hồ sơ %(code)s lúc này: hồ sơ đang ở "
+                "trạng thái “%(state)s”, hoặc thao tác này không thuộc nhiệm vụ của bạn."
+            )
+            % {"action": label, "code": found.code, "state": found.get_state_display()},  # type: ignore[attr-defined]
+        )
+        return redirect("staff:dossier", ref=found.ref)
+    form, extra = _action_form(action, found, user, request)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.ACTIONS[action](dossier=found, actor=user, **form.service_kwargs())
+            except DossierNotFound as exc:
+                raise Http404(str(exc.message)) from exc
+            except TransitionConflict as exc:
+                # A colleague acted first: the form is stale, the page shows what happened.
+                messages.error(request, str(exc.message))
+                return redirect("staff:dossier", ref=found.ref)
+            except DossierError as exc:
+                add_service_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(
+                    request,
+                    _("Đã thực hiện “%(action)s” với hồ sơ %(code)s.")
+                    % {"action": label, "code": found.code},
+                )
+                return redirect("staff:dossier", ref=found.ref)
+    context = {
+        "dossier": found,
+        "action": action,
+        "label": label,
+        "form": form,
+        **extra,
+    }
+    return render(request, "dossiers/staff/action.html", context, status=status)
+
+
+# --- the walk-in counter -------------------------------------------------------------------------
+
+
+def _add_identity_errors(form: WalkInForm, exc: ValidationError) -> None:
+    """The account checks of ``citizen_create_at_counter``, next to the fields they concern."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def walk_in(request: HttpRequest) -> HttpResponse:
+    """A clerk files a dossier at the counter for a citizen (assisted channel): pick the
+    procedure, enter (or look up) the citizen, upload the components, register."""
+    user = _user(request)
+    if not selectors_staff.is_clerk(user):
+        raise PermissionDenied(_("Chỉ cán bộ một cửa tiếp nhận hồ sơ trực tiếp."))
+    procedures = selectors_staff.procedures_received_at(user)
+    pick = WalkInProcedureForm(
+        request.GET if "thu_tuc" in request.GET else None, procedures=procedures
+    )
+    context: dict[str, Any] = {"pick": pick}
+    if not pick.is_bound or not pick.is_valid():
+        status = 400 if pick.is_bound else 200
+        return render(request, "dossiers/staff/walk_in.html", context, status=status)
+    procedure = pick.cleaned_data["thu_tuc"]
+    try:
+        version = services.version_in_force(procedure)
+    except DossierError as exc:
+        pick.add_error("thu_tuc", str(exc.message))
+        return render(request, "dossiers/staff/walk_in.html", context, status=400)
+    components = list(version.components.order_by("order"))
+
+    lookup = request.GET.get("cccd", "").strip()
+    found_citizen = selectors_staff.citizen_by_national_id(lookup) if lookup else None
+    initial: dict[str, Any] = {"national_id": lookup}
+    if found_citizen is not None:
+        initial.update(
+            {
+                "full_name": found_citizen.full_name,
+                "national_id": found_citizen.national_id,
+                "date_of_birth": found_citizen.date_of_birth,
+                "address": found_citizen.address,
+                "phone": found_citizen.phone or "",
+                # A counter-made account without e-mail holds a never-deliverable address.
+                "email": "" if found_citizen.email.endswith(".invalid") else found_citizen.email,
+                "return_address": found_citizen.address,
+            }
+        )
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = WalkInForm(data, files, components=components, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                registered = services.dossier_register_walk_in(
+                    clerk=user,
+                    procedure=procedure,
+                    citizen=form.citizen(),
+                    files=form.files_for_service(),
+                    return_channel=form.cleaned_data["return_channel"],
+                    return_address=form.cleaned_data["return_address"].strip(),
+                    note=form.cleaned_data["note"].strip(),
+                )
+            except ValidationError as exc:
+                _add_identity_errors(form, exc)
+            except DossierError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Đã đăng ký hồ sơ %(code)s cho ông/bà %(name)s. Kiểm tra hồ sơ rồi "
+                        "bấm “Tiếp nhận” để in giấy tiếp nhận và hẹn trả kết quả."
+                    )
+                    % {"code": registered.code, "name": registered.applicant_name},
+                )
+                return redirect("staff:dossier", ref=registered.ref)
+    context.update(
+        {
+            "procedure": procedure,
+            "version": version,
+            "form": form,
+            "lookup": lookup,
+            "lookup_found": found_citizen,
+        }
+    )
+    return render(request, "dossiers/staff/walk_in.html", context, status=status)

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path(
+        "", RedirectView.as_view(pattern_name="procedures:catalogue", permanent=False), name="home"
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/", include("accounts.urls")),
+    path("thu-tuc/", include("procedures.urls")),
+    path("", include("dossiers.urls")),
+    path("can-bo/qua-han/", include("apologies.urls")),
+    path("can-bo/", include("dossiers.urls_staff")),
+    path("api/v1/", include("procedures.api_urls")),
+    path("api/v1/", include("dossiers.api_urls")),
+    path("api/v1/", include("apologies.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("quan-tri/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,169 @@
+"""Admin for the procedure catalogue (DESIGN §4).
+
+Saving a version whose steps do not fit its time limit shows the error on the form and
+stores nothing: the steps formset sums the budgets of the rows being kept and compares them
+with the limits being saved (Django saves the version and its inlines only when the form and
+every formset are valid, in one transaction).
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import Component, Fee, Field, Procedure, ProcedureVersion, ProcessStep
+from procedures.services import procedure_version_validate, steps_exceed_limit_error
+
+
+@admin.register(Field)
+class FieldAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class VersionInline(admin.TabularInline):
+    """The versions of a procedure, listed read-only; each opens its own page."""
+
+    model = ProcedureVersion
+    fields = (
+        "effective_from",
+        "effective_until",
+        "limit_hours_direct",
+        "limit_hours_online",
+        "same_day",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-effective_from"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
+        return False
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "field",
+        "competent_agency_kind",
+        "online_level",
+        "is_demo",
+        "is_active",
+    ]
+    list_filter = ["field", "competent_agency_kind", "online_level", "is_demo", "is_active"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["agencies"]
+    inlines = [VersionInline]
+
+
+class ComponentInline(admin.TabularInline):
+    model = Component
+    fields = ["order", "name", "kind", "count", "required", "reusable", "template", "template_name"]
+    extra = 0
+
+
+class FeeInline(admin.TabularInline):
+    model = Fee
+    fields = ["name", "amount", "note"]
+    extra = 0
+
+
+class StepBudgetFormSet(BaseInlineFormSet):
+    """Rejects steps whose budgets, summed over the rows kept, exceed the version's limit."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        total = 0
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if self.can_delete and form.cleaned_data.get("DELETE"):
+                continue
+            total += form.cleaned_data.get("budget_hours") or 0
+        # self.instance carries the limits submitted on the version form (the admin builds
+        # the formsets from the object the form has just been validated into).
+        direct = self.instance.limit_hours_direct
+        online = self.instance.limit_hours_online
+        if not direct or not online:
+            return  # the version form reports the missing limit
+        limit = min(direct, online)
+        if total > limit:
+            raise steps_exceed_limit_error(steps_hours=total, limit_hours=limit)
+
+
+class ProcessStepInline(admin.TabularInline):
+    model = ProcessStep
+    formset = StepBudgetFormSet
+    fields = ["order", "name", "agency", "department", "handler_role", "budget_hours"]
+    extra = 0
+
+
+class ProcedureVersionForm(ModelForm):
+    class Meta:
+        model = ProcedureVersion
+        fields = [
+            "procedure",
+            "effective_from",
+            "effective_until",
+            "limit_hours_direct",
+            "limit_hours_online",
+            "same_day",
+            "cutoff",
+            "default_extension_hours",
+            "fee_description",
+            "notes",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        procedure = cleaned.get("procedure")
+        effective_from = cleaned.get("effective_from")
+        direct = cleaned.get("limit_hours_direct")
+        online = cleaned.get("limit_hours_online")
+        if procedure is None or effective_from is None or direct is None or online is None:
+            return cleaned
+        try:
+            # Steps are checked by the steps formset, against these limits.
+            procedure_version_validate(
+                procedure=procedure,
+                effective_from=effective_from,
+                effective_until=cleaned.get("effective_until"),
+                limit_hours_direct=direct,
+                limit_hours_online=online,
+                exclude_pk=self.instance.pk,
+            )
+        except ValidationError as exc:
+            for field_name, errors in exc.error_dict.items():
+                self.add_error(field_name if field_name in self.fields else None, errors)
+        return cleaned
+
+
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(admin.ModelAdmin):
+    form = ProcedureVersionForm
+    list_display = [
+        "procedure",
+        "effective_from",
+        "effective_until",
+        "limit_hours_direct",
+        "limit_hours_online",
+        "same_day",
+        "steps_total",
+    ]
+    list_filter = ["same_day", "procedure__field"]
+    search_fields = ["procedure__code", "procedure__name"]
+    list_select_related = ["procedure"]
+    autocomplete_fields = ["procedure"]
+    inlines = [ComponentInline, FeeInline, ProcessStepInline]
+
+    @admin.display(description=_("tổng thời gian các bước (giờ)"))
+    def steps_total(self, obj: ProcedureVersion) -> int:
+        return obj.steps_budget_hours()

@@ -1,0 +1,257 @@
+"""The procedure catalogue (DESIGN §4).
+
+A procedure is versioned by effective date: a dossier keeps the version in force when it
+was received. Time limits are stored in working hours (1 working day = 8 hours).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import AgencyKind
+from procedures.text import fold
+
+HOURS_PER_WORKING_DAY = 8
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", _("Toàn trình")
+    PARTIAL = "partial", _("Một phần")
+
+
+class Field(models.Model):
+    """Lĩnh vực: the domain a procedure belongs to (civil status, construction, land…)."""
+
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    name = models.CharField(_("tên"), max_length=150)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    code = models.CharField(_("mã thủ tục"), max_length=20, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    field = models.ForeignKey(
+        Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
+    )
+    competent_agency_kind = models.CharField(
+        _("cấp thực hiện"), max_length=30, choices=AgencyKind.choices
+    )
+    agencies = models.ManyToManyField(
+        "agencies.Agency",
+        verbose_name=_("nơi tiếp nhận"),
+        related_name="procedures",
+        blank=True,
+    )
+    online_level = models.CharField(
+        _("mức độ dịch vụ công trực tuyến"), max_length=10, choices=OnlineLevel.choices
+    )
+    result_type = models.CharField(_("kết quả"), max_length=500)
+    legal_basis = models.TextField(_("căn cứ pháp lý"))
+    subjects = models.CharField(_("đối tượng thực hiện"), max_length=255, blank=True)
+    source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
+    is_demo = models.BooleanField(
+        _("dữ liệu minh họa"),
+        default=False,
+        help_text=_("Lấy từ nguồn công khai để trình diễn; cần đối chiếu trước khi dùng thật."),
+    )
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["field__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The folded copy of code and name that the diacritics-insensitive search reads.
+        self.search_text = fold(f"{self.code} {self.name} {self.result_type}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def version_in_force(self, on: datetime.date | None = None) -> "ProcedureVersion | None":
+        on = on or timezone.localdate()
+        return (
+            self.versions.filter(effective_from__lte=on)
+            .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=on))
+            .order_by("-effective_from")
+            .first()
+        )
+
+
+class ProcedureVersion(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    limit_hours_direct = models.PositiveIntegerField(
+        _("thời hạn giải quyết, nộp trực tiếp (giờ làm việc)"), validators=[MinValueValidator(1)]
+    )
+    limit_hours_online = models.PositiveIntegerField(
+        _("thời hạn giải quyết, nộp trực tuyến (giờ làm việc)"), validators=[MinValueValidator(1)]
+    )
+    same_day = models.BooleanField(_("giải quyết trong ngày"), default=False)
+    cutoff = models.TimeField(
+        _("giờ tiếp nhận cuối để trả trong ngày"),
+        default=datetime.time(15, 0),
+        help_text=_("Hồ sơ nhận sau giờ này được trả vào ngày làm việc tiếp theo."),
+    )
+    default_extension_hours = models.PositiveIntegerField(
+        _("thời gian gia hạn đề xuất khi xin lỗi (giờ làm việc)"), default=3 * HOURS_PER_WORKING_DAY
+    )
+    fee_description = models.TextField(_("phí, lệ phí"), blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("phiên bản thủ tục")
+        verbose_name_plural = _("phiên bản thủ tục")
+        ordering = ["procedure_id", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "effective_from"], name="version_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_until__isnull=True)
+                | Q(effective_until__gte=models.F("effective_from")),
+                name="version_validity_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} ({self.effective_from:%d/%m/%Y})"
+
+    @property
+    def statutory_limit_hours(self) -> int:
+        """The shorter of the channel limits: the step budgets must fit into either."""
+        return min(self.limit_hours_direct, self.limit_hours_online)
+
+    def limit_hours_for(self, *, online: bool) -> int:
+        return self.limit_hours_online if online else self.limit_hours_direct
+
+    @property
+    def limit_days_direct(self) -> Decimal:
+        return Decimal(self.limit_hours_direct) / HOURS_PER_WORKING_DAY
+
+    @property
+    def limit_days_online(self) -> Decimal:
+        return Decimal(self.limit_hours_online) / HOURS_PER_WORKING_DAY
+
+    def steps_budget_hours(self) -> int:
+        return self.steps.aggregate(total=Sum("budget_hours"))["total"] or 0
+
+    def clean(self) -> None:
+        if self.pk and self.steps_budget_hours() > self.statutory_limit_hours:
+            raise ValidationError(
+                _(
+                    "Tổng thời gian các bước (%(steps)s giờ) vượt thời hạn giải quyết "
+                    "(%(limit)s giờ làm việc)."
+                ),
+                code="steps_exceed_limit",
+                params={"steps": self.steps_budget_hours(), "limit": self.statutory_limit_hours},
+            )
+
+
+class ComponentKind(models.TextChoices):
+    ORIGINAL = "original", _("Bản chính")
+    COPY = "copy", _("Bản sao")
+    ORIGINAL_OR_COPY = "either", _("Bản chính hoặc bản sao")
+
+
+class Component(models.Model):
+    """A required document of the dossier (thành phần hồ sơ)."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="components"
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    kind = models.CharField(_("loại bản"), max_length=10, choices=ComponentKind.choices)
+    count = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    reusable = models.BooleanField(
+        _("dùng lại được"), default=False, help_text=_("Có thể dùng lại từ hồ sơ đã nộp trước.")
+    )
+    template = models.FileField(_("mẫu đơn, tờ khai"), upload_to="templates/", blank=True)
+    template_name = models.CharField(_("tên mẫu"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["version_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="component_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fee(models.Model):
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    name = models.CharField(_("khoản phí, lệ phí"), max_length=300)
+    amount = models.PositiveBigIntegerField(_("mức thu (đồng)"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("phí, lệ phí")
+        verbose_name_plural = _("phí, lệ phí")
+        ordering = ["version_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount:,} đ"
+
+
+class ProcessStep(models.Model):
+    """One step of the internal process, with its handling unit and budget (quy trình nội bộ)."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("nội dung công việc"), max_length=300)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Để trống: cơ quan tiếp nhận hồ sơ."),
+    )
+    department = models.ForeignKey(
+        "agencies.Department",
+        verbose_name=_("phòng thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handler_role = models.CharField(_("người thực hiện"), max_length=100, blank=True)
+    budget_hours = models.PositiveIntegerField(
+        _("thời gian (giờ làm việc)"), validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("bước xử lý")
+        ordering = ["version_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="step_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"

@@ -1,0 +1,93 @@
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.factories import DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
+
+
+# --- The test environment: PostgreSQL and Redis in CI -------------------------------------
+# ./test points DATABASE_URL and REDIS_URL at the local servers when they answer. In CI
+# (CI=true, set by .ci/run) a missing server is a failure, never a silent skip.
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not _in_ci():
+        return
+    from django.db import connection
+
+    problems = []
+    if connection.vendor != "postgresql":
+        problems.append(
+            f"CI=true but the test database is {connection.vendor}: "
+            "set DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua"
+        )
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        problems.append("CI=true but REDIS_URL is not set: set REDIS_URL=redis://127.0.0.1:6379/0")
+    elif not _redis_answers(redis_url):
+        problems.append(f"CI=true but Redis at REDIS_URL={redis_url} does not answer PING")
+    if not Path("/usr/bin/chromium").exists():
+        problems.append(
+            "CI=true but Chromium is missing: apt-get install chromium fonts-liberation"
+        )
+    if problems:
+        pytest.exit("\n".join(problems), returncode=3)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """@pytest.mark.postgres tests: skipped on SQLite on a workstation, failed in CI."""
+    if item.get_closest_marker("postgres") is None:
+        return
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    message = f"needs PostgreSQL (the test database is {connection.vendor}; set DATABASE_URL)"
+    if _in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis server that answers: REDIS_URL. Skipped without one, failed in CI."""
+    url = os.environ.get("REDIS_URL", "")
+    if url and _redis_answers(url):
+        return url
+    message = f"needs Redis (REDIS_URL={url or 'unset'} does not answer)"
+    if _in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default() -> Iterator[None]:
+    """Each test starts in the default language: a request made in English by an earlier
+    test leaves English active in this thread, which would leak into the next test's
+    messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

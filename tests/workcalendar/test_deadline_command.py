@@ -1,0 +1,113 @@
+"""`manage.py deadline`: the due moment on its first line, then the explanation."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.factories import AgencyFactory
+from workcalendar.models import CalendarOverride, OverrideKind
+
+pytestmark = pytest.mark.django_db
+
+
+def deadline(*args: str) -> list[str]:
+    out = StringIO()
+    call_command("deadline", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_the_tet_2025_example():
+    lines = deadline("--received", "2025-01-24T09:00", "--hours", "24")
+
+    assert lines[0] == "2025-02-05T09:00:00+07:00"
+    assert lines[1] == "Bắt đầu tính: 09:00 thứ Sáu 24/01/2025"
+    assert "Bỏ qua 29/01/2025 (thứ Tư): nghỉ lễ, Tết – Tết Nguyên Đán" in lines
+    assert lines[-1] == "Hạn trả: 09:00 thứ Tư 05/02/2025"
+
+
+def test_in_english_and_with_a_utc_offset():
+    lines = deadline("--received", "2025-01-24T02:00:00+00:00", "--hours", "24", "--lang", "en")
+
+    assert lines[0] == "2025-02-05T09:00:00+07:00"
+    assert "Skipped 27 January 2025 (Monday): public holiday – 29 of Lunar New Year" in lines
+    assert lines[-1] == "Due: 09:00 Wednesday 5 February 2025"
+
+
+def test_decimal_hours():
+    assert (
+        deadline("--received", "2025-04-29T09:00", "--hours", "4.5")[0]
+        == "2025-04-29T15:00:00+07:00"
+    )
+
+
+def test_with_a_same_day_cutoff():
+    lines = deadline("--received", "2025-01-24T15:30", "--cutoff", "15:00")
+
+    assert lines[0] == "2025-02-03T17:00:00+07:00"
+    assert (
+        "Thủ tục giải quyết trong ngày, nhận từ 15:00 trở đi: hạn trả cuối ngày làm việc tiếp theo, "
+        "03/02/2025 (thứ Hai)" in lines
+    )
+
+
+def test_with_an_agency_calendar():
+    agency = AgencyFactory.create(code="000.00.12.H75")
+    CalendarOverride.objects.create(
+        date=datetime.date(2025, 9, 3),
+        kind=OverrideKind.DAY_OFF,
+        name="Kiểm kê cuối quý",
+        agency=agency,
+    )
+
+    with_agency = deadline(
+        "--received", "2025-08-29T09:00", "--hours", "8", "--agency", "000.00.12.H75"
+    )
+    without = deadline("--received", "2025-08-29T09:00", "--hours", "8")
+
+    assert with_agency[0] == "2025-09-04T09:00:00+07:00"
+    assert "Bỏ qua 03/09/2025 (thứ Tư): ngày nghỉ thêm – Kiểm kê cuối quý" in with_agency
+    assert without[0] == "2025-09-03T09:00:00+07:00"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--received", "24/01/2025 9h", "--hours", "24"],
+            "--received không hợp lệ: '24/01/2025 9h'. Hãy nhập ngày giờ dạng 2025-01-24T09:00",
+        ),
+        (
+            ["--received", "2025-02-30T09:00", "--hours", "24"],
+            "--received không hợp lệ: '2025-02-30T09:00'",
+        ),
+        (
+            ["--received", "2025-01-24T09:00", "--hours", "ba ngày"],
+            "--hours không hợp lệ: 'ba ngày'",
+        ),
+        (["--received", "2025-01-24T09:00", "--hours", "-8"], "--hours không hợp lệ: '-8'"),
+        (["--received", "2025-01-24T09:00", "--hours", "NaN"], "--hours không hợp lệ: 'NaN'"),
+        (["--received", "2025-01-24T09:00"], "Thiếu --hours"),
+        (["--received", "2025-01-24T09:00", "--cutoff", "25:00"], "--cutoff không hợp lệ: '25:00'"),
+        (
+            ["--received", "2025-01-24T09:00", "--hours", "8", "--agency", "KHONG-CO"],
+            "Không tìm thấy cơ quan có mã 'KHONG-CO'.",
+        ),
+    ],
+)
+def test_bad_input_gets_a_clear_message_in_vietnamese(args, message):
+    with pytest.raises(CommandError) as raised:
+        deadline(*args)
+
+    assert message in str(raised.value)
+    assert not CalendarOverride.objects.exists()
+
+
+def test_bad_input_gets_a_clear_message_in_english():
+    with pytest.raises(CommandError) as raised:
+        deadline("--received", "yesterday", "--hours", "24", "--lang", "en")
+
+    assert str(raised.value).startswith(
+        "Invalid --received: 'yesterday'. Enter a date and time such as"
+    )

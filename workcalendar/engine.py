@@ -1,0 +1,632 @@
+"""The working-time engine (DESIGN §6): pure deadline arithmetic, no ORM.
+
+Everything here takes a `WorkCalendar` (office periods, time zone, administrator overrides)
+and timezone-aware datetimes, and returns aware datetimes in the calendar's time zone
+together with an `Explanation` of how the result was reached.
+
+Rules, written down once:
+
+- **Working time** is the office periods (default 07:30-11:30 and 13:00-17:00) of working
+  days. A day's status is decided in this order: an override "extra day off"; an override
+  "extra working day"; a public holiday of `holidays.VN` (Tết, substitute days…); a make-up
+  working Saturday/Sunday of `holidays.VN` (`weekend_workdays`); Saturday and Sunday off;
+  any other day is a working day.
+- **Start**: the clock starts at the first working moment at or after the moment received.
+  Received outside office hours (before opening, at lunch, after closing, on a day off), it
+  starts at the opening of the next period (`start_at`).
+- **Due** = the earliest working moment at which exactly `hours` of working time have passed
+  since the moment received. Hours that end exactly at the end of a period give that end
+  (17:00 of that day, not 07:30 the next morning); the due moment therefore never falls in
+  non-working time (Civil Code Art. 148(5)), and adding `a` then `b` equals adding `a + b`.
+  Zero hours give the first working moment at or after the start (a moment exactly at a
+  period's end counts as working).
+- **Same day**: a same-day procedure received before the cut-off (strictly before; received
+  outside office hours, the start moment is what counts) is due at the end of that working
+  day; received at or after the cut-off, at the end of the next working day. Without a
+  cut-off the whole office day counts as "before". The same-day rule replaces the hours.
+- **Pause**: resuming moves the due moment by the working time inside the pause; a pause with
+  no working time in it changes nothing.
+- **Precision**: durations are `timedelta`s, added exactly (microseconds). Hours given as a
+  number are rounded to the nearest whole second. Arithmetic is done on the wall clock of
+  the calendar's time zone (Vietnam has had no daylight saving time since 1975).
+
+The explanation is a list of JSON-serialisable steps (`Explanation.to_json()`), stored with
+the dossier and rendered later in Vietnamese or English (`render_explanation`). Messages
+keep their own vi/en table so the stored explanation renders the same in any process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import holidays
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+DEFAULT_PERIODS: tuple[tuple[datetime.time, datetime.time], ...] = (
+    (datetime.time(7, 30), datetime.time(11, 30)),
+    (datetime.time(13, 0), datetime.time(17, 0)),
+)
+LANGUAGES = ("vi", "en")
+# No real calendar has a year without a working day: stop rather than loop for ever.
+MAX_CONSECUTIVE_DAYS_OFF = 400
+
+Lang = Literal["vi", "en"]
+Hours = int | float | Decimal | datetime.timedelta
+_ZERO = datetime.timedelta(0)
+_ONE_DAY = datetime.timedelta(days=1)
+_HOLIDAY_LANGUAGE = {"vi": "vi", "en": "en_US"}
+
+
+# --- holidays ------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _vn_holidays(year: int, lang: str) -> holidays.HolidayBase:
+    return holidays.VN(years=year, language=_HOLIDAY_LANGUAGE[lang])
+
+
+def _holiday_names(day: datetime.date) -> dict[str, str] | None:
+    name_vi = _vn_holidays(day.year, "vi").get(day)
+    if name_vi is None:
+        return None
+    return {"vi": name_vi, "en": _vn_holidays(day.year, "en").get(day) or name_vi}
+
+
+def _is_make_up_day(day: datetime.date) -> bool:
+    return day in _vn_holidays(day.year, "vi").weekend_workdays
+
+
+# --- the calendar --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    """Why a date is or is not a working day.
+
+    `source` is one of: "weekday", "weekend", "holiday", "make_up" (a Saturday or Sunday
+    worked by government decision), "override_off", "override_working".
+    """
+
+    date: datetime.date
+    working: bool
+    source: str
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def name(self, lang: str = "vi") -> str:
+        return self.names.get(_lang(lang)) or self.names.get("vi", "")
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Office periods, time zone and overrides of one agency (or the default calendar)."""
+
+    periods: tuple[tuple[datetime.time, datetime.time], ...] = DEFAULT_PERIODS
+    tz: ZoneInfo = VIETNAM
+    extra_days_off: Mapping[datetime.date, str] = field(default_factory=dict, hash=False)
+    extra_working_days: Mapping[datetime.date, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        periods = tuple((start, end) for start, end in self.periods)
+        if not periods:
+            raise ValueError("A working calendar needs at least one office period.")
+        previous_end: datetime.time | None = None
+        for start, end in periods:
+            if start.tzinfo is not None or end.tzinfo is not None:
+                raise ValueError("Office periods are wall-clock times without a time zone.")
+            if not start < end:
+                raise ValueError(f"Office period {start}-{end} ends before it starts.")
+            if previous_end is not None and start < previous_end:
+                raise ValueError("Office periods must be in order and must not overlap.")
+            previous_end = end
+        both = set(self.extra_days_off) & set(self.extra_working_days)
+        if both:
+            days = ", ".join(f"{day:%d/%m/%Y}" for day in sorted(both))
+            raise ValueError(f"Conflicting overrides: {days} is both a day off and a working day.")
+        object.__setattr__(self, "periods", periods)
+        object.__setattr__(self, "extra_days_off", MappingProxyType(dict(self.extra_days_off)))
+        object.__setattr__(
+            self, "extra_working_days", MappingProxyType(dict(self.extra_working_days))
+        )
+
+    def day_status(self, day: datetime.date) -> DayStatus:
+        if day in self.extra_days_off:
+            return _status(day, False, "override_off", self.extra_days_off[day])
+        if day in self.extra_working_days:
+            return _status(day, True, "override_working", self.extra_working_days[day])
+        names = _holiday_names(day)
+        if names is not None:
+            return DayStatus(day, False, "holiday", names)
+        weekend = day.weekday() >= 5
+        if weekend and _is_make_up_day(day):
+            return DayStatus(day, True, "make_up")
+        if weekend:
+            return DayStatus(day, False, "weekend")
+        return DayStatus(day, True, "weekday")
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        return self.day_status(day).working
+
+    def day_off_reason(self, day: datetime.date, lang: str = "vi") -> str | None:
+        """None on a working day; otherwise the holiday or override name, or "weekend"."""
+        status = self.day_status(day)
+        if status.working:
+            return None
+        if status.source == "weekend":
+            return _MESSAGES[_lang(lang)]["weekend"]
+        return status.name(lang)
+
+    def working_periods(
+        self, day: datetime.date
+    ) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """The day's office periods as aware datetimes (empty on a day off)."""
+        return [
+            (start.replace(tzinfo=self.tz), end.replace(tzinfo=self.tz))
+            for start, end in self._local_periods(day)
+        ]
+
+    def is_working_moment(self, moment: datetime.datetime) -> bool:
+        """Inside an office period of a working day, both ends included."""
+        local = self._to_local(moment)
+        return any(start <= local <= end for start, end in self._local_periods(local.date()))
+
+    # Internally moments are naive wall-clock datetimes in the calendar's time zone.
+
+    def _local_periods(
+        self, day: datetime.date
+    ) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        if not self.is_working_day(day):
+            return []
+        return [
+            (datetime.datetime.combine(day, start), datetime.datetime.combine(day, end))
+            for start, end in self.periods
+        ]
+
+    def _to_local(self, moment: datetime.datetime) -> datetime.datetime:
+        _require_aware(moment)
+        return moment.astimezone(self.tz).replace(tzinfo=None)
+
+    def _to_aware(self, local: datetime.datetime) -> datetime.datetime:
+        return local.replace(tzinfo=self.tz)
+
+
+def _status(day: datetime.date, working: bool, source: str, name: str) -> DayStatus:
+    return DayStatus(day, working, source, {"vi": name, "en": name})
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How a due moment was derived: a list of JSON-serialisable steps, each a dict with a
+    "kind" ("start", "limit", "skip", "make_up", "same_day", "pause", "due", and steps other
+    modules append, such as "apology_extension")."""
+
+    steps: tuple[Mapping[str, Any], ...] = ()
+
+    def __add__(self, other: Explanation) -> Explanation:
+        return Explanation(self.steps + other.steps)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [dict(step) for step in self.steps]
+
+    @classmethod
+    def from_json(cls, data: Iterable[Mapping[str, Any]]) -> Explanation:
+        return cls(tuple(dict(step) for step in data))
+
+    def render(self, lang: str | None = None) -> list[str]:
+        return render_explanation(self, lang)
+
+
+@dataclass(frozen=True)
+class DueResult:
+    due_at: datetime.datetime
+    start_at: datetime.datetime
+    explanation: Explanation
+
+
+# --- arithmetic ----------------------------------------------------------------------------
+
+
+def add_working_time(cal: WorkCalendar, start: datetime.datetime, hours: Hours) -> DueResult:
+    """`start` plus `hours` of working time (see the module docstring for the rules)."""
+    duration = to_duration(hours)
+    received = cal._to_local(start)
+    due = _add(cal, received, duration)
+    steps: list[dict[str, Any]] = [
+        _start_step(cal, received),
+        {"kind": "limit", "seconds": _seconds(duration)},
+        *_day_steps(cal, received, due),
+        {"kind": "due", "at": _iso(cal, due)},
+    ]
+    return DueResult(
+        due_at=cal._to_aware(due),
+        start_at=cal._to_aware(_first_working_moment(cal, received)),
+        explanation=Explanation(tuple(steps)),
+    )
+
+
+def working_time_between(
+    cal: WorkCalendar, a: datetime.datetime, b: datetime.datetime
+) -> datetime.timedelta:
+    """Working time from `a` to `b`; negative when `b` is before `a`."""
+    start, end = cal._to_local(a), cal._to_local(b)
+    if end < start:
+        return -working_time_between(cal, b, a)
+    total = _ZERO
+    day = start.date()
+    while day <= end.date():
+        for period_start, period_end in cal._local_periods(day):
+            overlap = min(period_end, end) - max(period_start, start)
+            if overlap > _ZERO:
+                total += overlap
+        day += _ONE_DAY
+    return total
+
+
+def apply_same_day_cutoff(
+    cal: WorkCalendar, received_at: datetime.datetime, cutoff: datetime.time | None
+) -> DueResult:
+    """Due at the end of the working day if received before the cut-off, else at the end
+    of the next working day."""
+    received = cal._to_local(received_at)
+    start = _first_working_moment(cal, received)
+    before = cutoff is None or start.time() < cutoff
+    day = start.date() if before else _next_working_day(cal, start.date())
+    due = cal._local_periods(day)[-1][1]
+    steps: list[dict[str, Any]] = [
+        _start_step(cal, received),
+        {
+            "kind": "same_day",
+            "cutoff": cutoff.strftime("%H:%M") if cutoff is not None else None,
+            "before_cutoff": before,
+            "day": day.isoformat(),
+        },
+        *_day_steps(cal, received, due),
+        {"kind": "due", "at": _iso(cal, due)},
+    ]
+    return DueResult(
+        due_at=cal._to_aware(due),
+        start_at=cal._to_aware(start),
+        explanation=Explanation(tuple(steps)),
+    )
+
+
+def extend_by_pause(
+    cal: WorkCalendar,
+    due_at: datetime.datetime,
+    pause_start: datetime.datetime,
+    pause_end: datetime.datetime,
+) -> DueResult:
+    """Moves `due_at` by the working time inside [pause_start, pause_end]."""
+    if pause_end < pause_start:
+        raise ValueError("A pause cannot end before it starts.")
+    paused = working_time_between(cal, pause_start, pause_end)
+    steps: list[dict[str, Any]] = [
+        {
+            "kind": "pause",
+            "from": _iso(cal, cal._to_local(pause_start)),
+            "to": _iso(cal, cal._to_local(pause_end)),
+            "seconds": _seconds(paused),
+        }
+    ]
+    moved = due_at.astimezone(cal.tz)
+    if paused > _ZERO:
+        previous = cal._to_local(due_at)
+        due = _add(cal, previous, paused)
+        steps += [
+            *_day_steps(cal, previous, due),
+            {"kind": "due", "at": _iso(cal, due), "revised": True},
+        ]
+        moved = cal._to_aware(due)
+    return DueResult(
+        due_at=moved,
+        start_at=pause_end.astimezone(cal.tz),
+        explanation=Explanation(tuple(steps)),
+    )
+
+
+def compute_due(
+    cal: WorkCalendar,
+    *,
+    received_at: datetime.datetime,
+    hours: Hours,
+    same_day: bool = False,
+    cutoff: datetime.time | None = None,
+) -> DueResult:
+    """The due moment of a dossier received at `received_at`: the one entry point."""
+    if same_day:
+        to_duration(hours)  # still refuse nonsense
+        return apply_same_day_cutoff(cal, received_at, cutoff)
+    return add_working_time(cal, received_at, hours)
+
+
+def to_duration(hours: Hours) -> datetime.timedelta:
+    """Hours (int, Decimal, float) or a timedelta as a non-negative timedelta."""
+    if isinstance(hours, datetime.timedelta):
+        duration = hours
+    elif isinstance(hours, bool) or not isinstance(hours, int | float | Decimal):
+        raise TypeError(f"Working hours must be a number or a timedelta, not {hours!r}.")
+    else:
+        try:
+            seconds = (Decimal(str(hours)) * 3600).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        except InvalidOperation as error:
+            raise ValueError(f"Working hours must be a finite number, not {hours!r}.") from error
+        duration = datetime.timedelta(seconds=int(seconds))
+    if duration < _ZERO:
+        raise ValueError("Working hours cannot be negative.")
+    return duration
+
+
+def _add(
+    cal: WorkCalendar, start: datetime.datetime, duration: datetime.timedelta
+) -> datetime.datetime:
+    remaining = duration
+    current = start
+    day = start.date()
+    days_off = 0
+    while True:
+        periods = cal._local_periods(day)
+        days_off = 0 if periods else days_off + 1
+        if days_off > MAX_CONSECUTIVE_DAYS_OFF:
+            raise ValueError("The working calendar has no working day in more than a year.")
+        for period_start, period_end in periods:
+            if current > period_end:
+                continue
+            begin = max(current, period_start)
+            available = period_end - begin
+            if remaining <= available:
+                return begin + remaining
+            remaining -= available
+            current = period_end
+        day += _ONE_DAY
+
+
+def _first_working_moment(cal: WorkCalendar, moment: datetime.datetime) -> datetime.datetime:
+    """The first moment at or after `moment` from which working time accrues."""
+    day = moment.date()
+    for _ in range(MAX_CONSECUTIVE_DAYS_OFF + 1):
+        for period_start, period_end in cal._local_periods(day):
+            if moment < period_end:
+                return max(moment, period_start)
+        day += _ONE_DAY
+    raise ValueError("The working calendar has no working day in more than a year.")
+
+
+def _next_working_day(cal: WorkCalendar, day: datetime.date) -> datetime.date:
+    for _ in range(MAX_CONSECUTIVE_DAYS_OFF + 1):
+        day += _ONE_DAY
+        if cal.is_working_day(day):
+            return day
+    raise ValueError("The working calendar has no working day in more than a year.")
+
+
+def _start_step(cal: WorkCalendar, received: datetime.datetime) -> dict[str, Any]:
+    return {
+        "kind": "start",
+        "received_at": _iso(cal, received),
+        "at": _iso(cal, _first_working_moment(cal, received)),
+    }
+
+
+def _day_steps(
+    cal: WorkCalendar, start: datetime.datetime, end: datetime.datetime
+) -> Iterator[dict[str, Any]]:
+    """Each day off skipped, and each weekend day worked, between two local moments."""
+    day = start.date()
+    while day <= end.date():
+        status = cal.day_status(day)
+        if not status.working:
+            yield {
+                "kind": "skip",
+                "date": day.isoformat(),
+                "reason": status.source,
+                "name": dict(status.names),
+            }
+        elif status.source in ("make_up", "override_working"):
+            yield {
+                "kind": "make_up",
+                "date": day.isoformat(),
+                "reason": status.source,
+                "name": dict(status.names),
+            }
+        day += _ONE_DAY
+
+
+def _iso(cal: WorkCalendar, local: datetime.datetime) -> str:
+    return cal._to_aware(local).isoformat()
+
+
+def _seconds(duration: datetime.timedelta) -> int | float:
+    seconds = duration.total_seconds()
+    return int(seconds) if seconds.is_integer() else seconds
+
+
+def _require_aware(moment: datetime.datetime) -> None:
+    if not isinstance(moment, datetime.datetime):
+        raise TypeError(f"Expected a datetime, not {moment!r}.")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"The deadline engine needs timezone-aware datetimes, not {moment!r}.")
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+_MESSAGES: dict[str, dict[str, str]] = {
+    "vi": {
+        "start": "Bắt đầu tính: {at}",
+        "start_moved": "Nhận lúc {received}, ngoài giờ làm việc: bắt đầu tính từ {at}",
+        "limit": "Thời hạn giải quyết: {duration} làm việc",
+        "skip": "Bỏ qua {day}: {reason}",
+        "weekend": "nghỉ cuối tuần",
+        "holiday": "nghỉ lễ, Tết – {name}",
+        "override_off": "ngày nghỉ thêm – {name}",
+        "make_up": "Tính {day} là ngày làm việc bù",
+        "override_working": "Tính {day} là ngày làm việc thêm – {name}",
+        "same_day_before": "Thủ tục giải quyết trong ngày, nhận trước {cutoff}: hạn trả cuối ngày làm việc {day}",
+        "same_day_after": "Thủ tục giải quyết trong ngày, nhận từ {cutoff} trở đi: hạn trả cuối ngày làm việc tiếp theo, {day}",
+        "same_day": "Thủ tục giải quyết trong ngày: hạn trả cuối ngày làm việc {day}",
+        "pause": "Tạm dừng tính thời hạn từ {start} đến {end}: cộng thêm {duration} làm việc",
+        "pause_none": "Tạm dừng tính thời hạn từ {start} đến {end}: không có giờ làm việc nào, hạn trả giữ nguyên",
+        "due": "Hạn trả: {at}",
+        "due_revised": "Hạn trả mới: {at}",
+        "apology_extension": "Gia hạn theo Phiếu xin lỗi số {letter}: hạn trả mới {at}",
+        "hours": "{hours} giờ",
+        "hours_minutes": "{hours} giờ {minutes} phút",
+        "minutes": "{minutes} phút",
+    },
+    "en": {
+        "start": "Counting starts: {at}",
+        "start_moved": "Received {received}, outside office hours: counting starts {at}",
+        "limit": "Time limit: {duration} of working time",
+        "skip": "Skipped {day}: {reason}",
+        "weekend": "weekend",
+        "holiday": "public holiday – {name}",
+        "override_off": "extra day off – {name}",
+        "make_up": "{day} counted as a make-up working day",
+        "override_working": "{day} counted as an extra working day – {name}",
+        "same_day_before": "Same-day procedure received before {cutoff}: due at the end of the working day {day}",
+        "same_day_after": "Same-day procedure received at or after {cutoff}: due at the end of the next working day, {day}",
+        "same_day": "Same-day procedure: due at the end of the working day {day}",
+        "pause": "Clock paused from {start} to {end}: {duration} of working time added",
+        "pause_none": "Clock paused from {start} to {end}: no working time in it, due moment unchanged",
+        "due": "Due: {at}",
+        "due_revised": "New due moment: {at}",
+        "apology_extension": "Extended by apology letter {letter}: new due moment {at}",
+        "hours": "{hours} h",
+        "hours_minutes": "{hours} h {minutes} min",
+        "minutes": "{minutes} min",
+    },
+}
+_WEEKDAYS = {
+    "vi": ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _lang(lang: str | None) -> Lang:
+    if lang is None:
+        try:
+            from django.utils import translation
+
+            lang = translation.get_language() or "vi"
+        except Exception:  # Django absent or not configured: the default language
+            lang = "vi"
+    return "en" if lang.lower().startswith("en") else "vi"
+
+
+def format_day(day: datetime.date, lang: str = "vi") -> str:
+    """ "thứ Sáu 24/01/2025" / "Friday 24 January 2025"."""
+    code = _lang(lang)
+    weekday = _WEEKDAYS[code][day.weekday()]
+    if code == "en":
+        return f"{weekday} {day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{weekday} {day:%d/%m/%Y}"
+
+
+def format_dated(day: datetime.date, lang: str = "vi") -> str:
+    """ "27/01/2025 (thứ Hai)" / "27 January 2025 (Monday)"."""
+    code = _lang(lang)
+    weekday = _WEEKDAYS[code][day.weekday()]
+    if code == "en":
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year} ({weekday})"
+    return f"{day:%d/%m/%Y} ({weekday})"
+
+
+def format_moment(moment: datetime.datetime, lang: str = "vi") -> str:
+    """ "09:00 thứ Sáu 24/01/2025", in the moment's own offset."""
+    clock = f"{moment:%H:%M:%S}" if moment.second or moment.microsecond else f"{moment:%H:%M}"
+    return f"{clock} {format_day(moment.date(), lang)}"
+
+
+def format_duration(duration: datetime.timedelta | float, lang: str = "vi") -> str:
+    seconds = duration.total_seconds() if isinstance(duration, datetime.timedelta) else duration
+    minutes_total = math.ceil(round(seconds, 6) / 60)
+    hours, minutes = divmod(minutes_total, 60)
+    messages = _MESSAGES[_lang(lang)]
+    if hours and minutes:
+        return messages["hours_minutes"].format(hours=hours, minutes=minutes)
+    if minutes:
+        return messages["minutes"].format(minutes=minutes)
+    return messages["hours"].format(hours=hours)
+
+
+def render_explanation(
+    explanation: Explanation | Sequence[Mapping[str, Any]], lang: str | None = None
+) -> list[str]:
+    """Human sentences for a stored explanation, in "vi" or "en" (default: the active
+    Django language, else Vietnamese). Unknown steps are left out."""
+    code = _lang(lang)
+    steps = explanation.steps if isinstance(explanation, Explanation) else explanation
+    lines = []
+    for step in steps:
+        line = _render_step(step, code)
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _render_step(step: Mapping[str, Any], lang: Lang) -> str | None:
+    messages = _MESSAGES[lang]
+
+    def moment(key: str) -> str:
+        return format_moment(datetime.datetime.fromisoformat(step[key]), lang)
+
+    def dated(key: str) -> str:
+        return format_dated(datetime.date.fromisoformat(step[key]), lang)
+
+    def name() -> str:
+        names = step.get("name") or {}
+        return str(names.get(lang) or names.get("vi") or "")
+
+    kind = step.get("kind")
+    try:
+        if kind == "start":
+            if step.get("received_at") and step["received_at"] != step["at"]:
+                return messages["start_moved"].format(
+                    received=moment("received_at"), at=moment("at")
+                )
+            return messages["start"].format(at=moment("at"))
+        if kind == "limit":
+            return messages["limit"].format(duration=format_duration(step["seconds"], lang))
+        if kind == "skip":
+            reason = step.get("reason")
+            text = messages[reason if reason in ("holiday", "override_off") else "weekend"]
+            return messages["skip"].format(day=dated("date"), reason=text.format(name=name()))
+        if kind == "make_up":
+            key = "override_working" if step.get("reason") == "override_working" else "make_up"
+            return messages[key].format(day=dated("date"), name=name())
+        if kind == "same_day":
+            key = (
+                "same_day"
+                if not step.get("cutoff")
+                else ("same_day_before" if step["before_cutoff"] else "same_day_after")
+            )
+            return messages[key].format(cutoff=step.get("cutoff"), day=dated("day"))
+        if kind == "pause":
+            key = "pause" if step.get("seconds") else "pause_none"
+            return messages[key].format(
+                start=moment("from"),
+                end=moment("to"),
+                duration=format_duration(step["seconds"], lang),
+            )
+        if kind == "due":
+            return messages["due_revised" if step.get("revised") else "due"].format(at=moment("at"))
+        if kind == "apology_extension":
+            return messages["apology_extension"].format(
+                letter=step.get("letter", ""), at=moment("to")
+            )
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
