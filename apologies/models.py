@@ -77,6 +77,12 @@ class ApologyLetter(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "state"], name="apology_agency_state"),
+            # Drafts the worker has not rendered yet: what the scan re-enqueues.
+            models.Index(
+                fields=["dossier"],
+                name="apology_unrendered",
+                condition=Q(state="draft", draft_pdf=""),
+            ),
         ]
 
     def __str__(self) -> str:

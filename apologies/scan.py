@@ -17,12 +17,11 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from apologies.models import ApologyLetter, LetterState
-from dossiers.models import CLOCK_STATES, TERMINAL_STATES, Dossier, DossierStep, State, StepState
+from dossiers.models import CLOCK_STATES, SETTLED_STATES, Dossier, DossierStep, StepState
 from workcalendar import engine
 from workcalendar.calendars import calendar_for
 
 LETTER_CHUNK = 500
-SETTLED_STATES = [State.READY_FOR_RETURN, *TERMINAL_STATES]
 
 
 @dataclass
@@ -31,14 +30,12 @@ class ScanReport:
     due_soon: int = 0
     overdue: int = 0
     escalated: int = 0
-    letters_cancelled: int = 0
     letters_enqueued: int = 0
 
     def __str__(self) -> str:
         return (
             f"bước trễ: {self.late_steps}, sắp đến hạn: {self.due_soon}, quá hạn: {self.overdue}, "
-            f"chuyển giám sát: {self.escalated}, phiếu hủy: {self.letters_cancelled}, "
-            f"phiếu cần lập: {self.letters_enqueued}"
+            f"chuyển giám sát: {self.escalated}, phiếu cần lập: {self.letters_enqueued}"
         )
 
 
@@ -133,12 +130,7 @@ def scan(*, now: datetime.datetime | None = None, enqueue: bool = True) -> ScanR
             .update(escalated_at=now)
         )
 
-        # 5. Letters of dossiers settled first are cancelled.
-        report.letters_cancelled = ApologyLetter.objects.filter(
-            state=LetterState.DRAFT, dossier__state__in=SETTLED_STATES
-        ).update(state=LetterState.CANCELLED, cancelled_at=now)
-
-        # 6. What still needs a letter (a draft not yet made or not yet rendered).
+        # 5. What still needs a letter (a draft not yet made or not yet rendered).
         missing = list(letters_missing().values_list("pk", flat=True))
         unrendered = list(
             ApologyLetter.objects.filter(state=LetterState.DRAFT, draft_pdf="").values_list(
@@ -156,7 +148,7 @@ def letters_missing() -> "QuerySet[Dossier]":
     """Dossiers flagged due soon or overdue in their first episode with no letter yet."""
     letter = ApologyLetter.objects.filter(dossier_id=OuterRef("pk"), episode=0)
     return (
-        Dossier.objects.filter(_open_clock(), extension_count=0)
+        Dossier.objects.filter(_open_clock(), extension_count=0, apology_drafted_at__isnull=True)
         .filter(Q(due_soon_at__isnull=False) | Q(overdue_since__isnull=False))
         .filter(~Exists(letter))
     )

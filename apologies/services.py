@@ -59,6 +59,8 @@ def letter_create_draft(*, dossier_id: int) -> ApologyLetter | None:
             return None
         existing = ApologyLetter.objects.filter(dossier=dossier, episode=0).first()
         if existing is not None:
+            if dossier.apology_drafted_at is None:
+                Dossier.objects.filter(pk=dossier.pk).update(apology_drafted_at=existing.created_at)
             return existing
         agency, department = _responsible(dossier)
         assert dossier.due_at is not None and dossier.received_at is not None
@@ -82,6 +84,7 @@ def letter_create_draft(*, dossier_id: int) -> ApologyLetter | None:
                 )
         except IntegrityError:
             return ApologyLetter.objects.get(dossier=dossier, episode=0)
+        Dossier.objects.filter(pk=dossier.pk).update(apology_drafted_at=timezone.now())
         if agency.auto_issue_apology:
             letter_issue(letter=letter, actor=None)
     return letter

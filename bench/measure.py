@@ -172,7 +172,14 @@ def _draft_letters_in_bulk() -> int:
             """,  # noqa: S608 - our own table names
             [list(CLOCK_STATES)],
         )
-        return cursor.rowcount
+        drafted = cursor.rowcount
+        # … and marks the dossiers, as letter_create_draft does.
+        cursor.execute(
+            f"UPDATE {Dossier._meta.db_table} d SET apology_drafted_at = now() "  # noqa: S608
+            f"FROM {ApologyLetter._meta.db_table} l "
+            "WHERE l.dossier_id = d.id AND l.episode = 0 AND d.apology_drafted_at IS NULL"
+        )
+        return drafted
 
 
 def p1_deadline_scan(ctx: Context) -> Result:
@@ -217,7 +224,9 @@ def p1_deadline_scan(ctx: Context) -> Result:
         started = time.perf_counter()
         rescan = scan(enqueue=False)
         rescan_seconds = time.perf_counter() - started
-    ApologyLetter.objects.filter(reason="bench", draft_pdf="bench/placeholder.pdf").delete()
+    placeholders = ApologyLetter.objects.filter(reason="bench", draft_pdf="bench/placeholder.pdf")
+    Dossier.objects.filter(pk__in=placeholders.values("dossier_id")).update(apology_drafted_at=None)
+    placeholders.delete()
     bare.drop_overdue_copy()
     _vacuum(table, letters)
 

@@ -55,6 +55,8 @@ NATIONAL_STATUS = {
 }
 
 TERMINAL_STATES = (State.REFUSED, State.STOPPED, State.WITHDRAWN, State.RETURNED)
+# Settled: the result is decided (or the dossier closed), so no apology is owed any more.
+SETTLED_STATES = (State.READY_FOR_RETURN, *TERMINAL_STATES)
 # States in which the statutory clock runs.
 CLOCK_STATES = (State.RECEIVED, State.IN_APPRAISAL)
 PAUSED_STATES = (State.AWAITING_SUPPLEMENT, State.AWAITING_PAYMENT)
@@ -249,6 +251,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     escalated_at = models.DateTimeField(_("chuyển giám sát từ"), null=True, blank=True)
+    # When the worker made the draft apology of the first overdue episode: the scan's "letters
+    # still missing" reads only the flagged dossiers without one (DESIGN §12 P1).
+    apology_drafted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 
@@ -257,7 +262,22 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("hồ sơ")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["agency", "state", "submitted_at"], name="dossier_agency_queue"),
+            # The clerk's queue, and the procedures in it read from the index alone.
+            models.Index(
+                fields=["agency", "state", "submitted_at"],
+                include=["procedure"],
+                name="dossier_agency_queue",
+            ),
+            # The clerk's queue page in its own order (oldest first), so the first 50 rows
+            # are read straight from the index (DESIGN §12 P4). The states are the clerk's
+            # queue's (``selectors_staff.CLERK_STATES``).
+            models.Index(
+                fields=["agency", "submitted_at", "id"],
+                name="dossier_clerk_queue_order",
+                condition=Q(
+                    state__in=["submitted", "supplement_requested", "received", "ready_for_return"]
+                ),
+            ),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant"),
             # The deadline scan reads only open dossiers with a running clock.
             models.Index(
@@ -309,7 +329,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["id"],
                 name="dossier_letter_todo",
-                condition=Q(state__in=["received", "in_appraisal"], extension_count=0)
+                condition=Q(
+                    state__in=["received", "in_appraisal"],
+                    extension_count=0,
+                    apology_drafted_at__isnull=True,
+                )
                 & (Q(due_soon_at__isnull=False) | Q(overdue_since__isnull=False)),
             ),
         ]

@@ -161,11 +161,24 @@ def workplace(user: User) -> User:
     return User.objects.select_related("agency", "department").get(pk=user.pk)
 
 
+QUEUE_PROCEDURES_BOUND = 100_000
+
+
 def queue_procedures(user: User) -> QuerySet[Procedure]:
     """The procedures the person's queue holds (the choices of the procedure filter)."""
     if not is_staff_member(user):
         return Procedure.objects.none()
-    in_queue = Dossier.objects.for_user(user).filter(_work_scope(user)).values("procedure_id")
+    # The LIMIT keeps PostgreSQL from turning the IN into a semi-join probed per procedure
+    # through the procedure index (1.6 s with 1,000,000 dossiers, DESIGN §12 P4): the
+    # queue's few thousand rows are read once through the queue index and deduplicated.
+    # No province's catalogue comes near the bound.
+    in_queue = (
+        Dossier.objects.for_user(user)
+        .filter(_work_scope(user))
+        .order_by()
+        .values("procedure_id")
+        .distinct()[:QUEUE_PROCEDURES_BOUND]
+    )
     return Procedure.objects.filter(pk__in=in_queue).order_by("name")
 
 

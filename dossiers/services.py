@@ -22,6 +22,7 @@ from agencies.models import Agency, AgencyKind
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.models import (
     NATIONAL_STATUS,
+    SETTLED_STATES,
     Channel,
     ClockPause,
     Decision,
@@ -134,6 +135,8 @@ def _run(
         locked.save()
     except (TransitionNotAllowed, ConcurrentTransition) as exc:
         raise TransitionConflict() from exc
+    if locked.state in SETTLED_STATES and from_state not in SETTLED_STATES:
+        _cancel_draft_apologies(locked)
     data = after(locked) if after is not None else None
     event = _log(
         locked,
@@ -148,6 +151,16 @@ def _run(
         _notify_after_commit(event)
     dossier.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
+
+
+def _cancel_draft_apologies(dossier: Dossier) -> None:
+    """Settled before its apology was issued: the draft is cancelled in the same transaction
+    (the letter task locks the dossier too, so no draft appears after this)."""
+    from apologies.models import ApologyLetter, LetterState  # apologies builds on dossiers
+
+    ApologyLetter.objects.filter(dossier=dossier, state=LetterState.DRAFT).update(
+        state=LetterState.CANCELLED, cancelled_at=timezone.now()
+    )
 
 
 def _calendar(dossier: Dossier) -> engine.WorkCalendar:

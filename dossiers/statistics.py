@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Department
@@ -235,7 +235,10 @@ def department_statistics(
           AND (%(department)s::bigint IS NULL OR u.department_id = %(department)s)
         ORDER BY a.name, a.id, COALESCE(dep.name, ''), u.department_id NULLS FIRST
     """  # noqa: S608 - table names are ours, every value is a parameter
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Room to sort the per-version groups in memory: with the default 4 MB the workers
+        # spill to disk (1.10 s → 0.70 s over 1,000,000 dossiers, DESIGN §12 P5).
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     day_length = working_day_seconds(calendar)

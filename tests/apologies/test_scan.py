@@ -164,7 +164,11 @@ def test_a_settled_dossier_cancels_its_draft(world):
         scan(enqueue=False)
         drafts_made()
         services.dossier_propose(dossier=dossier, actor=world.specialist, decision=Decision.GRANTED)
+        assert ApologyLetter.objects.get(dossier=dossier).state == LetterState.DRAFT
         services.dossier_approve(dossier=dossier, actor=world.head)
-        report = scan(enqueue=False)
-    assert report.letters_cancelled == 1
+    # Cancelled by the approval itself, in its transaction: no scan needed.
+    letter = ApologyLetter.objects.get(dossier=dossier)
+    assert letter.state == LetterState.CANCELLED and letter.cancelled_at is not None
+    with time_machine.travel(at(2025, 2, 4, 10, 5), tick=False):
+        assert scan(enqueue=False).letters_enqueued == 0
     assert ApologyLetter.objects.get(dossier=dossier).state == LetterState.CANCELLED
