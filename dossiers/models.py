@@ -599,6 +599,12 @@ class DossierStep(models.Model):
             models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_order_unique")
         ]
         indexes = [
+            # The steps a unit holds now: the specialists' and heads' queues start here.
+            models.Index(
+                fields=["agency", "department"],
+                name="step_active_unit",
+                condition=Q(state="active"),
+            ),
             # Active steps past their budget that the deadline scan has not marked yet.
             models.Index(
                 fields=["due_at"],

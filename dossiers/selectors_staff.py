@@ -92,13 +92,15 @@ def queue_states(user: User) -> list[State]:
 
 
 def _at_my_step(user: User) -> Q:
-    """Dossiers whose current step is at the person's agency (and department, if any)."""
-    scope = Q(current_step__agency_id=user.agency_id)
+    """Dossiers whose current step is at the person's agency (and department, if any).
+
+    Read from the unit's active steps (a partial index) to their dossiers, not from every
+    dossier to its step: with 1,000,000 dossiers the head's queue took 1.7 s the other way.
+    """
+    steps = DossierStep.objects.filter(state=StepState.ACTIVE, agency_id=user.agency_id)  # type: ignore[misc]
     if user.department_id is not None:
-        scope &= Q(current_step__department_id=user.department_id) | Q(
-            current_step__department__isnull=True
-        )
-    return scope
+        steps = steps.filter(Q(department_id=user.department_id) | Q(department__isnull=True))
+    return Q(current_step_id__in=steps.values("id"))
 
 
 def _work_scope(user: User) -> Q:
