@@ -97,7 +97,7 @@ DOSSIER_COLUMNS = (
     "decided_at", "returned_at", "closed_reason", "agency_id", "applicant_id", "assignee_id",
     "filed_by_id", "procedure_id", "proposed_by_id", "version_id", "current_step_id",
     "due_soon_at", "escalated_at", "overdue_since", "responsible_agency_id",
-    "responsible_department_id",
+    "responsible_department_id", "decided_working_seconds",
 )  # fmt: skip
 STEP_COLUMNS = (
     "id", "dossier_id", "order", "name", "agency_id", "department_id", "budget_hours", "state",
@@ -817,7 +817,9 @@ class Generator:
                         slots.start(max(decided - 30, received)), data='{"decision": "granted"}', note="")  # fmt: skip
             self._event(dossier_id, "approve", state, "ready_for_return", head, current, slots.start(decided),
                         data='{"decision": "granted"}')  # fmt: skip
-            row.update(decided=slots.start(decided), proposed_by=head, decision="granted")
+            # Slots are working minutes of the default calendar, as the service counts them.
+            row.update(decided=slots.start(decided), proposed_by=head, decision="granted",
+                       decided_seconds=(decided - received) * 60)  # fmt: skip
             target = "ready_for_return"
             if returned <= now:
                 self._event(dossier_id, "return_result", "ready_for_return", "returned", self._clerk(agency_id), current,
@@ -870,7 +872,8 @@ class Generator:
                      proposed_by: int | None = None, decision: str = "", paused: str | None = None,
                      due_soon: str | None = None, overdue: str | None = None, escalated: str | None = None,
                      responsible: tuple[int, int | None] | None = None, closed_reason: str = "",
-                     supplement_deadline: str | None = None, paid: bool = False) -> None:  # fmt: skip
+                     supplement_deadline: str | None = None, paid: bool = False,
+                     decided_seconds: int | None = None) -> None:  # fmt: skip
         fee = version.fee_total
         payment = "not_required" if not fee else "paid" if paid else "unpaid"
         self.dossiers.row((
@@ -881,7 +884,7 @@ class Generator:
             0, supplement_deadline, decision, decision, "", "", decided, returned, closed_reason,
             receiver.agency_id, citizen.id, None, filed_by, procedure_id, proposed_by, version.id, current_step,
             due_soon, escalated, overdue, responsible[0] if responsible else None,
-            responsible[1] if responsible else None,
+            responsible[1] if responsible else None, decided_seconds,
         ))  # fmt: skip
         self.report.dossiers += 1
         self.report.states[state] += 1

@@ -251,6 +251,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     escalated_at = models.DateTimeField(_("chuyển giám sát từ"), null=True, blank=True)
+    # Working seconds from the start of the clock to the decision, on the province's default
+    # calendar, stored when the head approves: the statistics sum it instead of computing
+    # it for every row on every read (DESIGN §9, §12 P5).
+    decided_working_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # When the worker made the draft apology of the first overdue episode: the scan's "letters
     # still missing" reads only the flagged dossiers without one (DESIGN §12 P1).
     apology_drafted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -322,6 +326,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                     "version",
                     "responsible_agency",
                     "responsible_department",
+                    "decided_working_seconds",
                 ],
                 name="dossier_statistics",
                 condition=Q(due_at__isnull=False),

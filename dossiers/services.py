@@ -809,6 +809,9 @@ def dossier_approve(*, dossier: Dossier, actor: User, note: str = "") -> Dossier
         now = _now()
         locked.decision = locked.proposed_decision
         locked.decided_at = now
+        if locked.clock_started_at is not None:
+            worked = engine.working_time_between(calendar_for(None), locked.clock_started_at, now)
+            locked.decided_working_seconds = max(int(worked.total_seconds()), 0)
         _finish_step(locked, now, actor)
 
     return _run(

@@ -194,8 +194,9 @@ def department_statistics(
                 d.received_at < %(start)s AS carried_over,
                 {category} AS category,
                 count(*) AS dossiers,
-                sum({_working_time_sql(calendar, "d.decided_at")}
-                    - {_working_time_sql(calendar, "d.clock_started_at")})
+                sum(COALESCE(d.decided_working_seconds,
+                    {_working_time_sql(calendar, "d.decided_at")}
+                    - {_working_time_sql(calendar, "d.clock_started_at")}))
                     AS working_seconds
             FROM {dossiers} d
             WHERE d.received_at < %(end)s

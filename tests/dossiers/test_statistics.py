@@ -185,3 +185,21 @@ def test_february_sees_what_was_decided_then_and_what_was_open(march: World) -> 
 def test_an_empty_or_reversed_period_is_refused(march: World) -> None:
     with pytest.raises(ValueError):
         department_statistics(start=MARCH[1], end=MARCH[0])
+
+
+def test_the_working_time_stored_at_approval_agrees_with_the_one_computed_from_the_dates(
+    march: World,
+) -> None:
+    """The head's approval stores the working time of the decision; dossiers decided before
+    that column existed are computed from their dates. Both give the same average."""
+    decided = Dossier.objects.filter(decided_at__isnull=False)
+    assert decided.exists()
+    assert not decided.filter(decided_working_seconds__isnull=True).exists()
+    with time_machine.travel(READ_ON, tick=False):
+        stored = _by_unit(department_statistics(start=MARCH[0], end=MARCH[1]))
+        decided.update(decided_working_seconds=None)
+        computed = _by_unit(department_statistics(start=MARCH[0], end=MARCH[1]))
+    assert stored[(march.justice.pk, march.department.pk)].average_days == Decimal("4.52")
+    assert {unit: row.average_days for unit, row in stored.items()} == {
+        unit: row.average_days for unit, row in computed.items()
+    }
