@@ -91,3 +91,27 @@ class ApologyLetter(models.Model):
     @property
     def number_label(self) -> str:
         return f"{self.number:02d}/PXL" if self.number else "…/PXL"
+
+
+class WatchDigest(models.Model):
+    """The morning e-mail to a head or the centre supervisor: what is due soon, overdue,
+    escalated, and the letters waiting for their signature. One per person and working day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_digests"
+    )
+    day = models.DateField()
+    due_soon = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+    letters = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_watch_digest_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.day:%d/%m/%Y}"

@@ -5,6 +5,7 @@ from celery import shared_task
 
 from apologies import scan as scanning
 from apologies import services
+from apologies.digest import send_watch_digests
 
 
 @shared_task(
@@ -53,3 +54,14 @@ def render_letter_pdf(self, letter_id: int, final: bool) -> None:  # type: ignor
         services.letter_render(letter_id=letter_id, final=final)
     except OSError as exc:
         raise self.retry(exc=exc, countdown=10) from exc
+
+
+@shared_task(
+    name="apologies.send_watch_digests",
+    acks_late=True,
+    time_limit=900,
+    soft_time_limit=840,
+    ignore_result=True,
+)
+def watch_digests() -> int:
+    return send_watch_digests()

@@ -242,6 +242,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apologies.scan_deadlines",
         "schedule": crontab(minute=f"*/{DEADLINE_SCAN_MINUTES}"),
     },
+    # Each working morning, heads and the centre supervisor get what needs their action.
+    "watch-digests": {
+        "task": "apologies.send_watch_digests",
+        "schedule": crontab(minute=0, hour=7),
+    },
     # Dossiers left unanswered in supplement_requested for 15 working days are closed.
     "close-unsupplemented": {
         "task": "dossiers.close_unsupplemented",
