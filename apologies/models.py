@@ -19,6 +19,12 @@ class LetterState(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
+# A render that kills its worker (out of memory, the hard time limit) is redelivered, since
+# the task acknowledges late; each render begun is counted on the letter, and past this many
+# the letter waits for a person instead of taking a worker down again and again.
+RENDER_ATTEMPTS = 5
+
+
 class ApologyLetter(models.Model):
     dossier = models.ForeignKey(
         "dossiers.Dossier", on_delete=models.PROTECT, related_name="apology_letters"
@@ -60,6 +66,9 @@ class ApologyLetter(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     draft_pdf = models.FileField(upload_to="apologies/drafts/%Y/", blank=True)
     pdf = models.FileField(upload_to="apologies/%Y/", blank=True)
+    # Renders begun for the PDF now wanted; a letter whose render keeps killing the worker
+    # stops being redelivered at RENDER_ATTEMPTS (see letter_render).
+    render_attempts = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("phiếu xin lỗi và hẹn lại ngày trả kết quả")

@@ -16,7 +16,7 @@ from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, Q, Quer
 from django.utils import timezone
 
 from agencies.models import Agency
-from apologies.models import ApologyLetter, LetterState
+from apologies.models import RENDER_ATTEMPTS, ApologyLetter, LetterState
 from dossiers.models import CLOCK_STATES, SETTLED_STATES, Dossier, DossierStep, StepState
 from workcalendar import engine
 from workcalendar.calendars import calendar_for
@@ -133,9 +133,9 @@ def scan(*, now: datetime.datetime | None = None, enqueue: bool = True) -> ScanR
         # 5. What still needs a letter (a draft not yet made or not yet rendered).
         missing = list(letters_missing().values_list("pk", flat=True))
         unrendered = list(
-            ApologyLetter.objects.filter(state=LetterState.DRAFT, draft_pdf="").values_list(
-                "dossier_id", flat=True
-            )
+            ApologyLetter.objects.filter(
+                state=LetterState.DRAFT, draft_pdf="", render_attempts__lt=RENDER_ATTEMPTS
+            ).values_list("dossier_id", flat=True)
         )
         todo = sorted(set(missing) | set(unrendered))
         report.letters_enqueued = len(todo)

@@ -9,11 +9,12 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from apologies.models import ApologyLetter, LetterState
+from apologies.models import RENDER_ATTEMPTS, ApologyLetter, LetterState
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.models import CLOCK_STATES, NATIONAL_STATUS, PAUSED_STATES, Dossier, DossierEvent
 from workcalendar import engine
@@ -104,6 +105,20 @@ def letter_render(*, letter_id: int, final: bool) -> ApologyLetter | None:
         return letter
     if final and letter.pdf:
         return letter
+    # Counted in its own statement, committed before the render: a worker killed mid-render
+    # cannot roll it back.
+    begun = ApologyLetter.objects.filter(pk=letter.pk, render_attempts__lt=RENDER_ATTEMPTS).update(
+        render_attempts=F("render_attempts") + 1
+    )
+    if not begun:
+        logger.error(
+            "Apology letter %s (dossier %s): %s renders begun without a stored PDF; "
+            "not tried again until the letter is edited or issued",
+            letter.pk,
+            letter.dossier.code,
+            RENDER_ATTEMPTS,
+        )
+        return None
     _html, pdf = render_letter(letter)
     _fault_hook("rendered", letter)
     name = f"{letter.dossier.code}-phieu-xin-loi{'' if final else '-du-thao'}.pdf"
@@ -176,7 +191,8 @@ def letter_update(
     locked.reason = reason.strip()
     locked.proposed_due_at = proposed_due_at
     locked.draft_pdf = ""
-    locked.save(update_fields=["reason", "proposed_due_at", "draft_pdf"])
+    locked.render_attempts = 0  # the edit may be what lets it render
+    locked.save(update_fields=["reason", "proposed_due_at", "draft_pdf", "render_attempts"])
     transaction.on_commit(lambda: _enqueue_render(locked.pk, final=False))
     return locked
 
@@ -242,6 +258,7 @@ def letter_issue(
     locked.state = LetterState.ISSUED
     locked.issued_at = now
     locked.issued_by = actor
+    locked.render_attempts = 0  # the final PDF has renders of its own
     locked.save()
 
     calendar = calendar_for(locked.agency)
@@ -271,6 +288,7 @@ def letter_issue(
             "deadline_explanation",
             "due_soon_at",
             "overdue_since",
+            "escalated_at",
         ]
     )
     event = DossierEvent.objects.create(

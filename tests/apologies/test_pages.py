@@ -267,6 +267,9 @@ def test_issuing_numbers_the_letter_extends_the_deadline_once_and_logs_it(client
     page = text(client.get(response["Location"]))
     assert "Đã ban hành phiếu số 01/PXL" in page
     assert "Sửa và ban hành" not in page  # no form any more
+    # A new episode: the dossier leaves the overdue and escalated lists until the new date.
+    assert (dossier.overdue_since, dossier.escalated_at) == (None, None)
+    assert str(dossier.code) not in text(watch(client, loai="chuyen-giam-sat"))
 
     # Issuing it again: a clear message, nothing more happens.
     again = issue(client, letter)

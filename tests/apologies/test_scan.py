@@ -172,3 +172,45 @@ def test_a_settled_dossier_cancels_its_draft(world):
     with time_machine.travel(at(2025, 2, 4, 10, 5), tick=False):
         assert scan(enqueue=False).letters_enqueued == 0
     assert ApologyLetter.objects.get(dossier=dossier).state == LetterState.CANCELLED
+
+
+def test_a_letter_whose_render_keeps_killing_the_worker_is_not_redelivered_for_ever(
+    world, monkeypatch
+):
+    from apologies.models import RENDER_ATTEMPTS
+    from apologies.services import letter_render, letter_update
+
+    dossier = received_on_friday_before_tet(world)
+    with time_machine.travel(at(2025, 2, 5, 10, 0), tick=False):
+        scan(enqueue=False)
+        letter = letter_create_draft(dossier_id=dossier.pk)
+    assert letter is not None
+    begun = []
+
+    def killed(letter):
+        begun.append(letter.pk)
+        raise SystemExit("the worker died mid-render")  # as the pool's SIGKILL ends it
+
+    monkeypatch.setattr("apologies.documents.render_letter", killed)
+    for _ in range(RENDER_ATTEMPTS):
+        with pytest.raises(SystemExit):
+            letter_render(letter_id=letter.pk, final=False)
+    # The redelivery after that renders nothing, and the scan stops re-enqueuing it.
+    assert letter_render(letter_id=letter.pk, final=False) is None
+    assert len(begun) == RENDER_ATTEMPTS
+    with time_machine.travel(at(2025, 2, 5, 10, 5), tick=False):
+        assert scan(enqueue=False).letters_enqueued == 0
+
+    # The head edits the draft (the edit may be what lets it render): it is tried afresh.
+    monkeypatch.undo()
+    letter.refresh_from_db()
+    letter_update(
+        letter=letter,
+        actor=world.head,
+        reason="Hồ sơ cần xác minh thêm.",
+        proposed_due_at=letter.proposed_due_at,
+    )
+    with time_machine.travel(at(2025, 2, 5, 10, 10), tick=False):
+        assert scan(enqueue=False).letters_enqueued == 1
+    rendered = letter_render(letter_id=letter.pk, final=False)
+    assert rendered is not None and rendered.draft_pdf
