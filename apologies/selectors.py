@@ -16,33 +16,39 @@ from django.utils import timezone
 from accounts.models import User
 from agencies.models import Agency, Department
 from apologies.models import ApologyLetter, LetterState
-from dossiers.models import TERMINAL_STATES, Dossier, State
+from dossiers.models import CLOCK_STATES, PAUSED_STATES, Dossier, DossierStep, StepState
 
 if TYPE_CHECKING:
     from workcalendar.engine import WorkCalendar
 
-SETTLED = [State.READY_FOR_RETURN, *TERMINAL_STATES]
+# Where a dossier flagged due soon or overdue can be while no result is decided.
+WATCHED_STATES = [*CLOCK_STATES, *PAUSED_STATES]
 
 
 def _scope(user: User) -> Q | None:
     if not user.is_authenticated or user.agency_id is None:
         return None
     if user.has_perm("accounts.supervise_province"):
-        return Q(agency__province_id=user.agency.province_id)  # type: ignore[union-attr]
+        # The province's agencies as a list of ids (a few hundred at most): the planner
+        # estimates a literal list well, where a subquery made it walk every flagged dossier.
+        # Kept on the user for the request: a page counts its three lists besides its own.
+        ids = getattr(user, "_province_agency_ids", None)
+        if ids is None:
+            province = Agency.objects.filter(province_id=user.agency.province_id)  # type: ignore[union-attr]
+            ids = user._province_agency_ids = list(province.values_list("id", flat=True))  # type: ignore[attr-defined]
+        return Q(agency_id__in=ids)
     if user.has_perm("accounts.approve_dossier"):
-        mine = Q(responsible_agency_id=user.agency_id) | Q(
-            responsible_agency__isnull=True, current_step__agency_id=user.agency_id
-        )
+        # Once the scan has named the unit at fault, that unit (my department, or my agency
+        # as a whole); before, the unit holding the dossier now (its active step). Read from
+        # the unit's active steps, not from every flagged dossier to its step.
+        steps = DossierStep.objects.filter(state=StepState.ACTIVE, agency_id=user.agency_id)
+        named = Q(responsible_agency_id=user.agency_id)
         if user.department_id is not None:
-            mine &= (
-                Q(responsible_department_id=user.department_id)
-                | Q(
-                    responsible_department__isnull=True,
-                    current_step__department_id=user.department_id,
-                )
-                | Q(responsible_department__isnull=True, current_step__department__isnull=True)
+            steps = steps.filter(Q(department_id=user.department_id) | Q(department__isnull=True))
+            named &= Q(responsible_department_id=user.department_id) | Q(
+                responsible_department__isnull=True
             )
-        return mine
+        return named | Q(responsible_agency__isnull=True, current_step_id__in=steps.values("id"))
     return None
 
 
@@ -51,13 +57,15 @@ def watch_list(user: User, kind: str, *, agency_id: int | None = None) -> QueryS
     scope = _scope(user)
     if scope is None:
         return Dossier.objects.none()
-    queryset = Dossier.objects.filter(scope).exclude(state__in=SETTLED)
+    # Open dossiers only: the conditions of the partial indexes dossier_watch_*.
+    queryset = Dossier.objects.filter(scope, state__in=WATCHED_STATES)
     if kind == "due_soon":
-        queryset = queryset.filter(due_soon_at__isnull=False, overdue_since__isnull=True)
+        queryset = queryset.filter(due_soon_at__isnull=False, overdue_since=None)
     elif kind == "overdue":
         queryset = queryset.filter(overdue_since__isnull=False)
     elif kind == "escalated":
-        queryset = queryset.filter(escalated_at__isnull=False)
+        # Escalation follows an overdue: the scan sets both, an issued letter clears both.
+        queryset = queryset.filter(overdue_since__isnull=False, escalated_at__isnull=False)
     else:
         return Dossier.objects.none()
     if agency_id:
@@ -79,7 +87,7 @@ def watch_list(user: User, kind: str, *, agency_id: int | None = None) -> QueryS
                 ApologyLetter.objects.filter(dossier=OuterRef("pk"), state=LetterState.ISSUED)
             )
         )
-        .order_by("due_at")
+        .order_by("due_at", "pk")
     )
 
 

@@ -289,10 +289,37 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 name="dossier_open_due",
                 condition=Q(state__in=["received", "in_appraisal"]),
             ),
-            models.Index(
-                fields=["responsible_agency", "overdue_since"],
-                name="dossier_overdue",
-                condition=Q(overdue_since__isnull=False),
+            # The heads' and the supervisor's due-soon, overdue and escalated lists (and the
+            # morning digest): one small partial index per list, in deadline order, with the
+            # scope's columns included so that counting a list reads only its index.
+            *(
+                models.Index(
+                    fields=["due_at"],
+                    name=name,
+                    include=[
+                        "agency",
+                        "responsible_agency",
+                        "responsible_department",
+                        "current_step",
+                    ],
+                    condition=Q(
+                        state__in=[
+                            "received",
+                            "in_appraisal",
+                            "awaiting_supplement",
+                            "awaiting_payment",
+                        ]
+                    )
+                    & flagged,
+                )
+                for name, flagged in (
+                    ("dossier_watch_due_soon", Q(due_soon_at__isnull=False, overdue_since=None)),
+                    ("dossier_watch_overdue", Q(overdue_since__isnull=False)),
+                    (
+                        "dossier_watch_escalated",
+                        Q(overdue_since__isnull=False, escalated_at__isnull=False),
+                    ),
+                )
             ),
             # What each step of the deadline scan looks for, in a partial index of its own: a
             # scan with nothing new reads next to nothing (DESIGN §12 P1).
