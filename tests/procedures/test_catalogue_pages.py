@@ -211,6 +211,20 @@ def test_guidance_page_for_a_logged_in_citizen_has_no_login_hint(
     assert "Đăng nhập để nộp hồ sơ" not in html
 
 
+def test_a_demo_procedure_says_which_detail_is_not_confirmed(
+    client: Client, catalogue: Catalogue
+) -> None:
+    from procedures.models import ProcedureVersion
+
+    ProcedureVersion.objects.filter(procedure__code=BIRTH_CODE).update(
+        notes="Mức lệ phí do HĐND tỉnh quyết định; mức 15.000 đồng là minh họa."
+    )
+    html = client.get(reverse("procedures:detail", args=[BIRTH_CODE])).content.decode()
+    notice = html[html.index('id="demo-notice"') :]
+    notice = notice[: notice.index("</div>")]
+    assert "Chưa đối chiếu đầy đủ: Mức lệ phí do HĐND tỉnh quyết định" in notice
+
+
 def test_real_data_has_no_demo_notice(client: Client, catalogue: Catalogue) -> None:
     html = client.get(reverse("procedures:detail", args=["1.009972"])).content.decode()
     assert 'id="demo-notice"' not in html
