@@ -73,6 +73,8 @@ def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
     # draft now: the list only needs the flags.
     world = build_world()
     dossier = received_dossier(world, moment=three_weeks_ago_at_nine())
+    # A second one, late the same way, whose letter nobody has issued yet.
+    waiting = received_dossier(world, moment=three_weeks_ago_at_nine())
     flag_and_draft(None)
     dossier.refresh_from_db()
     assert dossier.overdue_since is not None
@@ -162,7 +164,8 @@ def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
     page.screenshot(path=screenshot_dir / "apology-6-public-status-1280.png", full_page=True)
     assert Dossier.objects.get(pk=dossier.pk).events.filter(action="apology_issued").count() == 1
 
-    # 7. The centre supervisor: the province's escalated dossiers, narrowed to one agency.
+    # 7. The centre supervisor: the province's escalated dossiers, narrowed to one agency. The
+    # issued letter gave the first dossier a new date, so only the second is still escalated.
     supervisor = StaffFactory(agency=world.centre, role="supervisor", full_name="Võ Thị Giang")
     page.get_by_role("button", name="Đăng xuất").click()
     page.goto("/can-bo/qua-han/?loai=chuyen-giam-sat")
@@ -170,7 +173,9 @@ def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
     expect(page.locator(".page-header .lead")).to_have_text("Toàn tỉnh Đồng Nai")
     page.get_by_role("combobox", name="Cơ quan").select_option(label="Sở Tư pháp tỉnh Đồng Nai")
     page.get_by_role("button", name="Lọc").click()
-    row = page.get_by_role("row").filter(has_text=str(dossier.code))
-    expect(row).to_contain_text("01/PXL")
+    row = page.get_by_role("row").filter(has_text=str(waiting.code))
+    expect(row).to_contain_text("Sở Tư pháp — Phòng Hành chính tư pháp")
+    expect(row).to_contain_text("Dự thảo")
+    expect(page.get_by_role("row").filter(has_text=str(dossier.code))).to_have_count(0)
     expect(page.get_by_role("link", name="Bỏ lọc")).to_be_visible()
     page.screenshot(path=screenshot_dir / "apology-7-supervisor-1280.png", full_page=True)
