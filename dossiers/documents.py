@@ -81,6 +81,16 @@ FORM_TITLES: dict[str, "StrPromise"] = {form: spec.title for form, spec in FORMS
 SUPPLEMENT_ACTIONS = ("request_supplement", "request_appraisal_supplement")
 REFUSAL_ACTIONS = ("refuse", "close_unsupplemented")
 CLOSING_ACTIONS = ("stop", "withdraw")
+# The numbered slip each transition issues.
+SLIP_FOR_ACTION = {
+    "receive": "01",
+    "request_supplement": "02",
+    "request_appraisal_supplement": "02",
+    "refuse": "03",
+    "close_unsupplemented": "03",
+    "stop": "05",
+    "withdraw": "05",
+}
 
 
 class AvailableForms(list[tuple[str, str]]):
@@ -539,9 +549,21 @@ def slip_context(
     """
     if form not in CONTEXT_BUILDERS:
         raise ValueError(f"No slip builder for form {form!r}.")
-    if form == "02":
-        return _context_02(dossier, supplement_request)
-    return CONTEXT_BUILDERS[form](dossier)
+    # Official documents are in Vietnamese whatever the reader's language: the title and
+    # the date line are built here, before the template.
+    with translation.override(settings.LANGUAGE_CODE):
+        if form == "02":
+            return _context_02(dossier, supplement_request)
+        return CONTEXT_BUILDERS[form](dossier)
+
+
+def slip_issue_for(
+    dossier: Dossier, form: str, *, supplement_request: SupplementRequest | None = None
+) -> IssuedSlip:
+    """Numbers the slip as its PDF will show it (issuing agency and moment from the same
+    context), without rendering it."""
+    slip: IssuedSlip = slip_context(dossier, form, supplement_request=supplement_request)["slip"]
+    return slip
 
 
 # --- rendering ---------------------------------------------------------------------------------

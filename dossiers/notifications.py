@@ -3,6 +3,7 @@
 Each event that concerns the citizen — reception, a supplement request, a refusal, the
 result ready, the result returned — becomes one e-mail (and one SMS through the backend
 named by ``SMS_BACKEND``), in the citizen's language, recorded in ``Notification``. The
+e-mail carries the official slip the event issued (form 01, 02, 03 or 05) as a PDF. The
 unique (event, channel) row makes a re-delivered task send nothing twice.
 """
 
@@ -65,16 +66,33 @@ def _claim(event: DossierEvent, channel: str, recipient: str, kind: str) -> Noti
 
 
 def _attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
-    """The issued apology letter travels with its e-mail."""
-    if event.action != "apology_issued":
-        return []
-    from apologies.models import ApologyLetter
+    """The document the event issued travels with its e-mail: the slip (01, 02, 03, 05) or
+    the issued apology letter."""
+    if event.action == "apology_issued":
+        from apologies.models import ApologyLetter
 
-    letter = ApologyLetter.objects.filter(pk=event.data.get("letter")).first()
-    if letter is None or not letter.pdf:
-        raise OSError("apology letter PDF not rendered yet")  # retried by the task
-    with letter.pdf.open("rb") as handle:
-        return [(f"{event.dossier.code}-phieu-xin-loi.pdf", handle.read())]
+        letter = ApologyLetter.objects.filter(pk=event.data.get("letter")).first()
+        if letter is None or not letter.pdf:
+            raise OSError("apology letter PDF not rendered yet")  # retried by the task
+        with letter.pdf.open("rb") as handle:
+            return [(f"{event.dossier.code}-phieu-xin-loi.pdf", handle.read())]
+    from dossiers import documents
+    from dossiers.models import SupplementRequest
+
+    form = documents.SLIP_FOR_ACTION.get(event.action)
+    if form is None:
+        return []
+    request = None
+    if form == "02" and event.data.get("supplement_request"):
+        request = SupplementRequest.objects.get(pk=event.data["supplement_request"])
+    try:
+        pdf = documents.slip_pdf(event.dossier, form, supplement_request=request)
+    except ValueError:
+        # The dossier has moved on (e.g. the slip no longer applies): the e-mail still goes,
+        # and the slip stays downloadable from the dossier page when it applies.
+        logger.exception("Slip %s of dossier %s not attached", form, event.dossier.code)
+        return []
+    return [(f"{event.dossier.code}-mau-{form}.pdf", pdf)]
 
 
 def notify_event(*, event_id: int) -> None:

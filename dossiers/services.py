@@ -147,10 +147,26 @@ def _run(
         step=locked.current_step,
         data=data,
     )
+    _number_slip(locked, event)
     if notify:
         _notify_after_commit(event)
     dossier.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
+
+
+def _number_slip(dossier: Dossier, event: DossierEvent) -> None:
+    """The official slip this transition issues (01 receipt, 02 supplement request, 03
+    refusal, 05 stop notice) takes its number now, in the transition's transaction, so the
+    agency's numbers follow the order of the acts, not of the downloads."""
+    from dossiers import documents
+
+    form = documents.SLIP_FOR_ACTION.get(event.action)
+    if form is None:
+        return
+    request = None
+    if form == "02" and event.data.get("supplement_request"):
+        request = SupplementRequest.objects.get(pk=event.data["supplement_request"])
+    documents.slip_issue_for(dossier, form, supplement_request=request)
 
 
 def _cancel_draft_apologies(dossier: Dossier) -> None:
@@ -680,17 +696,18 @@ def dossier_request_appraisal_supplement(
     note: str = "",
 ) -> Dossier:
     cleaned = _clean_items(items)
+    created: dict[str, int] = {}
 
     def before(locked: Dossier) -> None:
         _pause(locked, PauseReason.SUPPLEMENT, actor)
-        SupplementRequest.objects.create(
+        created["supplement_request"] = SupplementRequest.objects.create(
             dossier=locked,
             stage=SupplementStage.APPRAISAL,
             items=cleaned,
             note=note,
             requested_by=actor,
             requested_at=_now(),
-        )
+        ).pk
 
     return _run(
         dossier,
@@ -698,7 +715,7 @@ def dossier_request_appraisal_supplement(
         actor=actor,
         note=note,
         before=before,
-        after=lambda _d: {"items": cleaned},
+        after=lambda _d: {**created, "items": cleaned},
     )
 
 
