@@ -176,6 +176,8 @@ def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
     row = page.get_by_role("row").filter(has_text=str(waiting.code))
     expect(row).to_contain_text("Sở Tư pháp — Phòng Hành chính tư pháp")
     expect(row).to_contain_text("Dự thảo")
+    # The supervisor follows the letters; the head of the unit at fault signs them.
+    expect(row.get_by_role("link", name="Xem dự thảo")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text=str(dossier.code))).to_have_count(0)
     expect(page.get_by_role("link", name="Bỏ lọc")).to_be_visible()
     page.screenshot(path=screenshot_dir / "apology-7-supervisor-1280.png", full_page=True)
