@@ -98,6 +98,12 @@ class ApologyLetter(models.Model):
         return f"{self.number_label} — {self.dossier}"
 
     @property
+    def render_given_up(self) -> bool:
+        """Its PDF failed to render RENDER_ATTEMPTS times; it waits for an edit."""
+        stored = self.pdf if self.state == LetterState.ISSUED else self.draft_pdf
+        return not stored and self.render_attempts >= RENDER_ATTEMPTS
+
+    @property
     def number_label(self) -> str:
         return f"{self.number:02d}/PXL" if self.number else "…/PXL"
 

@@ -197,6 +197,20 @@ def test_the_head_opens_the_draft_and_previews_its_pdf(client, world):
     assert "DỰ THẢO" in content and str(dossier.code) in content
 
 
+def test_a_letter_whose_pdf_could_not_be_rendered_says_so_and_asks_for_an_edit(client, world):
+    from apologies.models import RENDER_ATTEMPTS
+
+    _dossier, letter = overdue_with_draft(world)
+    ApologyLetter.objects.filter(pk=letter.pk).update(render_attempts=RENDER_ATTEMPTS)
+    client.force_login(world.head)
+
+    page = text(client.get(letter_url(letter)))
+
+    assert "Chưa tạo được bản PDF của phiếu này sau nhiều lần thử" in page
+    assert "Xem bản dự thảo (PDF)" not in page
+    assert "Lưu dự thảo" in page  # the edit that lets it be tried again
+
+
 def test_an_empty_reason_is_refused_and_nothing_changes(client, world):
     _dossier, letter = overdue_with_draft(world)
     client.force_login(world.head)
