@@ -65,9 +65,12 @@ def letter_create_draft(*, dossier_id: int) -> ApologyLetter | None:
             return existing
         agency, department = _responsible(dossier)
         assert dossier.due_at is not None and dossier.received_at is not None
-        extension = engine.add_working_time(
-            calendar_for(agency), dossier.due_at, dossier.version.default_extension_hours
-        )
+        # The deadline plus the default extension; counted from now instead when that date is
+        # already gone (a dossier flagged late, e.g. after the worker was down).
+        hours = dossier.version.default_extension_hours
+        extension = engine.add_working_time(calendar_for(agency), dossier.due_at, hours)
+        if extension.due_at <= timezone.now():
+            extension = engine.add_working_time(calendar_for(agency), timezone.now(), hours)
         try:
             with transaction.atomic():
                 letter = ApologyLetter.objects.create(
@@ -203,6 +206,10 @@ def _validate(letter: ApologyLetter, reason: str, proposed_due_at: datetime.date
     if proposed_due_at <= letter.original_due_at:
         raise DossierError(
             _("Ngày hẹn trả mới phải sau ngày hẹn trả ban đầu."), field="proposed_due_at"
+        )
+    if proposed_due_at <= timezone.now():
+        raise DossierError(
+            _("Ngày hẹn trả mới phải sau thời điểm hiện tại."), field="proposed_due_at"
         )
     calendar = calendar_for(letter.agency)
     if engine.working_time_between(

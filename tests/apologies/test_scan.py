@@ -204,13 +204,25 @@ def test_a_letter_whose_render_keeps_killing_the_worker_is_not_redelivered_for_e
     # The head edits the draft (the edit may be what lets it render): it is tried afresh.
     monkeypatch.undo()
     letter.refresh_from_db()
-    letter_update(
-        letter=letter,
-        actor=world.head,
-        reason="Hồ sơ cần xác minh thêm.",
-        proposed_due_at=letter.proposed_due_at,
-    )
     with time_machine.travel(at(2025, 2, 5, 10, 10), tick=False):
+        letter_update(
+            letter=letter,
+            actor=world.head,
+            reason="Hồ sơ cần xác minh thêm.",
+            proposed_due_at=letter.proposed_due_at,
+        )
         assert scan(enqueue=False).letters_enqueued == 1
     rendered = letter_render(letter_id=letter.pk, final=False)
     assert rendered is not None and rendered.draft_pdf
+
+
+def test_a_dossier_flagged_long_after_its_deadline_is_proposed_a_date_to_come(world):
+    dossier = received_on_friday_before_tet(world)  # due Wednesday 5 February 2025, 09:00
+    # The worker was down: the scan finds it only two weeks after its deadline.
+    with time_machine.travel(at(2025, 2, 19, 10, 0), tick=False):
+        scan(enqueue=False)
+        letter = letter_create_draft(dossier_id=dossier.pk)
+    assert letter is not None
+    assert letter.original_due_at == at(2025, 2, 5, 9, 0)
+    # The default extension (3 working days) counted from now, not from the deadline.
+    assert letter.proposed_due_at == at(2025, 2, 24, 10, 0)
