@@ -1,9 +1,19 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from agencies.demo import UNIT_MAP, build_demo_province, create_demo_people
+from accounts.models import User
+from agencies.demo import DEMO_EMAIL_DOMAIN, UNIT_MAP, build_demo_province, create_demo_people
 from agencies.services import load_units
+from dossiers.demo import load_demo_dossiers
 from procedures.demo.loader import load_catalogue
+
+# Who walks the demo dossiers through the services (their e-mail before the @).
+DEMO_STAFF = {
+    "clerk": "motcua",
+    "commune_clerk": "motcua.tranbien",
+    "commune_specialist": "chuyenvien.tranbien",
+    "commune_head": "lanhdao.tranbien",
+}
 
 
 class Command(BaseCommand):
@@ -31,3 +41,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Danh mục thủ tục: {report}")
         logins = create_demo_people(demo)
         self.stdout.write(f"Tài khoản minh họa: {len(logins)}.")
+        made = load_demo_dossiers(
+            citizen=User.objects.get(email=f"congdan@{DEMO_EMAIL_DOMAIN}"),
+            centre=demo.agencies["centre"],
+            commune_centre=demo.commune_centres[0],
+            staff={
+                key: User.objects.get(email=f"{login}@{DEMO_EMAIL_DOMAIN}")
+                for key, login in DEMO_STAFF.items()
+            },
+        )
+        self.stdout.write(f"Hồ sơ minh họa: {made} hồ sơ mới.")

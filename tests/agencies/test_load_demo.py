@@ -1,0 +1,68 @@
+"""``manage.py load_demo`` (issue 2 item 8, and what a newcomer sees on signing in): the
+demo province, its people and catalogue, and four dossiers at work — one overdue with its
+draft apology letter, one due soon, one waiting for the clerk, one returned. Twice adds
+nothing."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from accounts.models import User
+from apologies.models import ApologyLetter, LetterState
+from apologies.selectors import letters_to_sign, watch_list
+from dossiers.models import Dossier, State
+from tests.dossiers.conftest import media_root  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+WEDNESDAY_10AM = datetime.datetime(2025, 10, 15, 10, 0, tzinfo=VN)
+
+
+def demo(login: str) -> User:
+    return User.objects.get(email=f"{login}@demo.motcua.vn")
+
+
+def test_the_demo_shows_the_portal_at_work_and_loads_once(capsys):
+    with time_machine.travel(WEDNESDAY_10AM, tick=False):
+        call_command("load_demo")
+        counts = (User.objects.count(), Dossier.objects.count(), ApologyLetter.objects.count())
+        call_command("load_demo")
+        assert (
+            User.objects.count(),
+            Dossier.objects.count(),
+            ApologyLetter.objects.count(),
+        ) == counts
+
+        citizen = demo("congdan")
+        states = sorted(Dossier.objects.filter(applicant=citizen).values_list("state", flat=True))
+        assert states == sorted(
+            [State.IN_APPRAISAL, State.IN_APPRAISAL, State.RETURNED, State.SUBMITTED]
+        )
+        # The head of Sở Tư pháp's department: one overdue dossier, its letter to sign,
+        # proposing a date still to come.
+        head = demo("lanhdao")
+        [late] = watch_list(head, "overdue")
+        assert late.due_at is not None and late.due_at < WEDNESDAY_10AM
+        assert late.responsible_agency == head.agency
+        [letter] = letters_to_sign(head)
+        assert letter.dossier == late and letter.state == LetterState.DRAFT
+        assert letter.proposed_due_at > WEDNESDAY_10AM and letter.draft_pdf
+        # The commune's head: one dossier due within the next working day.
+        [soon] = watch_list(demo("lanhdao.tranbien"), "due_soon")
+        assert soon.due_at is not None
+        assert WEDNESDAY_10AM < soon.due_at < WEDNESDAY_10AM + datetime.timedelta(days=1)
+        # The returned one went through the commune's whole process.
+        returned = Dossier.objects.get(applicant=citizen, state=State.RETURNED)
+        assert list(returned.events.values_list("action", flat=True)) == [
+            "submit",
+            "receive",
+            "hand_over",
+            "propose",
+            "approve",
+            "return_result",
+        ]
+    assert "Hồ sơ minh họa: 4 hồ sơ mới." in capsys.readouterr().out
