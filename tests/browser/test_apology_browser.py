@@ -79,6 +79,10 @@ def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
     dossier.refresh_from_db()
     assert dossier.overdue_since is not None
     letter = ApologyLetter.objects.get(dossier=dossier)
+    # The draft waited for its signature until its proposed date went by.
+    ApologyLetter.objects.filter(pk=letter.pk).update(
+        proposed_due_at=timezone.now() - datetime.timedelta(days=2)
+    )
     new_date = timezone.localtime(
         engine.add_working_time(calendar_for(world.centre), timezone.now(), 16).due_at
     )
@@ -101,7 +105,7 @@ def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
         "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết"
     )
     expect(page.get_by_text("Nguyễn Thị Ánh").first).to_be_visible()
-    # The worker drafted it with the procedure's default 3 more days, long gone by now.
+    # Its proposed date is gone: the page says so before anyone issues it.
     expect(page.get_by_text("Ngày hẹn trả mới của dự thảo đã qua")).to_be_visible()
     with page.expect_download() as preview:
         page.get_by_role("link", name="Xem bản dự thảo (PDF)").click()
