@@ -94,6 +94,9 @@ def recreate(name: str) -> None:
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
     with _admin() as admin:
         admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    # Marked ours from the start: a run that fails half-way leaves a database the next run
+    # may drop (``--keep`` still wants the "complete" mark of a finished generation).
+    write_meta(name, {"created_by": "bench"})
 
 
 def write_meta(name: str, values: dict[str, str]) -> None:

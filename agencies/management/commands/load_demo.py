@@ -21,6 +21,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--province", type=int, default=settings.DEMO_PROVINCE_CODE)
+        parser.add_argument(
+            "--no-dossiers",
+            action="store_true",
+            help="Without the four demo dossiers (the benchmark fills the database itself).",
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         provinces, communes = load_units()
@@ -41,6 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Danh mục thủ tục: {report}")
         logins = create_demo_people(demo)
         self.stdout.write(f"Tài khoản minh họa: {len(logins)}.")
+        if options["no_dossiers"]:
+            return
         made = load_demo_dossiers(
             citizen=User.objects.get(email=f"congdan@{DEMO_EMAIL_DOMAIN}"),
             centre=demo.agencies["centre"],

@@ -235,7 +235,7 @@ class Command(BaseCommand):
         except database.BenchDatabaseError as exc:
             raise CommandError(str(exc)) from exc
         database.manage(url, "migrate", "--noinput", "-v0")
-        database.manage(url, "load_demo")
+        database.manage(url, "load_demo", "--no-dossiers")
         database.use_database(url)
         self.log(f"==> Sinh {scale:,} hồ sơ")
         generated = generate(
