@@ -2,10 +2,6 @@
 the official slip the event issued attached, an SMS through the configured backend, and a
 notification log that keeps a re-delivered task from sending twice."""
 
-import io
-import unicodedata
-
-import pypdf
 import pytest
 import time_machine
 from django.core import mail
@@ -13,15 +9,9 @@ from django.core import mail
 from dossiers import documents, notifications, services
 from dossiers.models import DossierEvent, IssuedSlip, Notification, State
 from tests.dossiers.factories import World, draft_with_files
-from tests.dossiers.test_documents import MONDAY_8AM, at
+from tests.dossiers.test_documents import MONDAY_8AM, at, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
-
-
-def pdf_text(pdf: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def submitted(world: World, when=MONDAY_8AM):
