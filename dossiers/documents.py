@@ -557,6 +557,18 @@ def slip_context(
         return CONTEXT_BUILDERS[form](dossier)
 
 
+def slip_of_event(event: DossierEvent) -> tuple[str, SupplementRequest | None] | None:
+    """The numbered slip a transition's event issued: its form, and for form 02 the
+    supplement request it answers; None when the event issues none."""
+    form = SLIP_FOR_ACTION.get(event.action)
+    if form is None:
+        return None
+    request = None
+    if form == "02" and event.data.get("supplement_request"):
+        request = SupplementRequest.objects.get(pk=event.data["supplement_request"])
+    return form, request
+
+
 def slip_issue_for(
     dossier: Dossier, form: str, *, supplement_request: SupplementRequest | None = None
 ) -> IssuedSlip:

@@ -77,14 +77,11 @@ def _attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
         with letter.pdf.open("rb") as handle:
             return [(f"{event.dossier.code}-phieu-xin-loi.pdf", handle.read())]
     from dossiers import documents
-    from dossiers.models import SupplementRequest
 
-    form = documents.SLIP_FOR_ACTION.get(event.action)
-    if form is None:
+    slip = documents.slip_of_event(event)
+    if slip is None:
         return []
-    request = None
-    if form == "02" and event.data.get("supplement_request"):
-        request = SupplementRequest.objects.get(pk=event.data["supplement_request"])
+    form, request = slip
     try:
         pdf = documents.slip_pdf(event.dossier, form, supplement_request=request)
     except ValueError:

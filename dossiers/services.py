@@ -160,13 +160,10 @@ def _number_slip(dossier: Dossier, event: DossierEvent) -> None:
     agency's numbers follow the order of the acts, not of the downloads."""
     from dossiers import documents
 
-    form = documents.SLIP_FOR_ACTION.get(event.action)
-    if form is None:
-        return
-    request = None
-    if form == "02" and event.data.get("supplement_request"):
-        request = SupplementRequest.objects.get(pk=event.data["supplement_request"])
-    documents.slip_issue_for(dossier, form, supplement_request=request)
+    slip = documents.slip_of_event(event)
+    if slip is not None:
+        form, request = slip
+        documents.slip_issue_for(dossier, form, supplement_request=request)
 
 
 def _cancel_draft_apologies(dossier: Dossier) -> None:
