@@ -17,6 +17,7 @@ from accounts.validators import normalize_phone, validate_national_id, validate_
 from agencies.models import Agency
 from dossiers.errors import DossierError
 from dossiers.models import Dossier, ReturnChannel
+from dossiers.selectors import normalise_code
 from dossiers.uploads import ALLOWED_LABEL, ALLOWED_TYPES, MAX_UPLOAD_BYTES
 from procedures.models import Component
 
@@ -261,4 +262,4 @@ class TrackForm(forms.Form):
     )
 
     def clean_ma(self) -> str:
-        return "".join(self.cleaned_data["ma"].split())
+        return normalise_code(self.cleaned_data["ma"])

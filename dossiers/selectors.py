@@ -31,6 +31,7 @@ from dossiers.models import (
     State,
     SupplementRequest,
 )
+from core.db import aware
 from dossiers.privacy import mask_name
 from procedures.models import HOURS_PER_WORKING_DAY, Component, Procedure
 from workcalendar import engine
@@ -332,11 +333,17 @@ def _public_status_sql() -> str:
     )
 
 
+def normalise_code(code: str) -> str:
+    """A code as people type it: spaces dropped, letters in upper case (codes are printed in
+    upper case, and a citizen copying one from a slip or a message often types it lower)."""
+    return "".join(code.split()).upper()
+
+
 def public_status(code: str) -> PublicStatus | None:
     """The most requested read of the portal (DESIGN §12 P3), so one indexed lookup written
     as SQL: the ORM's query building cost more than the lookup itself."""
     with connection.cursor() as cursor:
-        cursor.execute(_public_status_sql(), [code, State.DRAFT.value])
+        cursor.execute(_public_status_sql(), [normalise_code(code), State.DRAFT.value])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -349,10 +356,10 @@ def public_status(code: str) -> PublicStatus | None:
         state=state,
         state_label=str(State(state).label),
         applicant=mask_name(applicant),
-        submitted_at=submitted_at,
-        received_at=received_at,
-        due_at=due_at,
-        original_due_at=original_due_at,
-        returned_at=returned_at,
+        submitted_at=aware(submitted_at),
+        received_at=aware(received_at),
+        due_at=aware(due_at),
+        original_due_at=aware(original_due_at),
+        returned_at=aware(returned_at),
         extension_count=extension_count,
     )

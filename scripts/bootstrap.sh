@@ -80,3 +80,11 @@ ensure_venv() {
         die "pip install failed (see above)"
     printf '%s %s\n' "$hash" "$kind" >"$stamp"
 }
+
+# export_site_url PORT — QR codes, e-mails and slips link to SITE_URL: unless it is set (in
+# the environment or in .env), it is the address this run serves, whatever the port.
+export_site_url() {
+    if [[ -z ${SITE_URL:-} ]] && ! grep -qs '^[[:space:]]*SITE_URL=' .env; then
+        export SITE_URL="http://127.0.0.1:$1"
+    fi
+}

@@ -102,3 +102,34 @@ def test_the_code_in_the_page_is_escaped(client, world):
 
     assert response.status_code == 404
     assert "<img src=x onerror=alert(1)>" not in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["lower case", "spaces around"])
+def test_a_code_typed_as_people_type_it_is_found(client, world, typed):
+    dossier = build_dossier(world, State.RECEIVED)
+    assert dossier.code
+    code = dossier.code.lower() if typed == "lower case" else f"  {dossier.code} "
+
+    page = client.get(reverse("dossiers:track"), {"ma": code}, follow=True)
+    api = client.get(reverse("api-track", args=[dossier.code.lower()]))
+
+    assert page.status_code == 200
+    assert dossier.code in page.content.decode()
+    assert api.status_code == 200
+    assert api.json()["code"] == dossier.code
+
+
+def test_the_status_api_and_page_give_local_time_on_every_database(client, world):
+    """The QR code on every slip opens this page: on SQLite, the embedded default, its times
+    were read back naive and shown in UTC (10:00 for 17:00), and the API answered 500."""
+    dossier = build_dossier(world, State.RECEIVED)
+    assert dossier.code and dossier.received_at
+    local = timezone.localtime(dossier.received_at)
+
+    api = client.get(reverse("api-track", args=[dossier.code]))
+    html = client.get(track_url(dossier.code)).content.decode()
+
+    assert api.status_code == 200
+    assert api.json()["received_at"] == local.isoformat()
+    assert api.json()["received_at"].endswith("+07:00")
+    assert f"{local:%H:%M}" in html
