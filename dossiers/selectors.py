@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from agencies.models import Agency
+from core.db import aware
 from dossiers.models import (
     NATIONAL_STATUS,
     PAUSED_STATES,
@@ -31,7 +32,6 @@ from dossiers.models import (
     State,
     SupplementRequest,
 )
-from core.db import aware
 from dossiers.privacy import mask_name
 from procedures.models import HOURS_PER_WORKING_DAY, Component, Procedure
 from workcalendar import engine

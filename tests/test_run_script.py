@@ -48,7 +48,9 @@ def test_a_site_url_set_by_the_operator_wins(tmp_path, clean_env):
 
 def test_a_site_url_written_in_dot_env_is_left_to_the_settings(tmp_path, clean_env):
     (tmp_path / ".env").write_text("SITE_URL=https://motcua.example.gov.vn\n")
-    script = f"source {ROOT / 'scripts/bootstrap.sh'}; export_site_url 8123; echo ${{SITE_URL:-unset}}"
+    script = (
+        f"source {ROOT / 'scripts/bootstrap.sh'}; export_site_url 8123; echo ${{SITE_URL:-unset}}"
+    )
     result = subprocess.run(
         ["bash", "-c", script], cwd=tmp_path, env=clean_env, capture_output=True, text=True
     )
