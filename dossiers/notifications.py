@@ -8,6 +8,7 @@ unique (event, channel) row makes a re-delivered task send nothing twice.
 """
 
 import logging
+import mimetypes
 from typing import Protocol
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from dossiers import selectors
 from dossiers.models import DossierEvent, Notification, NotificationChannel
 
 logger = logging.getLogger(__name__)
@@ -76,6 +78,12 @@ def _attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
             raise OSError("apology letter PDF not rendered yet")  # retried by the task
         with letter.pdf.open("rb") as handle:
             return [(f"{event.dossier.code}-phieu-xin-loi.pdf", handle.read())]
+    if event.action == "return_result":
+        dossier = event.dossier
+        if not selectors.result_delivered_online(dossier):
+            return []
+        name, _type, content = selectors.result_document(dossier)
+        return [(name, content)]
     from dossiers import documents
 
     slip = documents.slip_of_event(event)
@@ -105,6 +113,8 @@ def notify_event(*, event_id: int) -> None:
         "dossier": dossier,
         "event": event,
         "track_url": f"{settings.SITE_URL.rstrip('/')}/tra-cuu/{dossier.code}/",
+        "result_online": event.action == "return_result"
+        and selectors.result_delivered_online(dossier),
     }
     with translation.override(language):
         email = dossier.applicant_email or dossier.applicant.email
@@ -117,7 +127,8 @@ def notify_event(*, event_id: int) -> None:
                 body = render_to_string(f"dossiers/email/{kind}.txt", context)
                 message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
                 for name, content in _attachments(event):
-                    message.attach(name, content, "application/pdf")
+                    kind_of_file = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                    message.attach(name, content, kind_of_file)
                 message.send()
                 Notification.objects.filter(pk=notification.pk).update(
                     subject=subject, body=body, status="sent", sent_at=timezone.now()

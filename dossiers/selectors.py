@@ -6,6 +6,7 @@ budgets are tested in ``tests/dossiers/test_citizen_pages.py``).
 """
 
 import datetime
+import io
 import math
 import uuid
 from collections.abc import Iterable
@@ -29,10 +30,12 @@ from dossiers.models import (
     Dossier,
     DossierComponent,
     DossierEvent,
+    ReturnChannel,
     State,
     SupplementRequest,
 )
 from dossiers.privacy import mask_name
+from dossiers.uploads import ALLOWED_TYPES, sniff_content_type
 from procedures.models import HOURS_PER_WORKING_DAY, Component, Procedure
 from workcalendar import engine
 from workcalendar.calendars import calendar_for
@@ -269,6 +272,27 @@ def available_slips(dossier: Dossier) -> list[tuple[str, str]]:
     return list(documents.AVAILABLE_FORMS(dossier))
 
 
+def result_delivered_online(dossier: Dossier) -> bool:
+    """The citizen who chose online return gets the result document itself once it is
+    returned: on the dossier page and with the "returned" e-mail (DESIGN §14)."""
+    return bool(
+        dossier.state == State.RETURNED
+        and dossier.return_channel == ReturnChannel.ONLINE
+        and dossier.result_file
+    )
+
+
+def result_document(dossier: Dossier) -> tuple[str, str, bytes]:
+    """The result as the citizen receives it: ``(file name, content type, content)``, the
+    name ``<code>-ket-qua.<ext>`` with the extension of the type read from the content
+    (files are stored under random ``.bin`` keys). Raises OSError when the file is gone."""
+    with dossier.result_file.open("rb") as handle:
+        content = handle.read()
+    content_type = sniff_content_type(content[:16], io.BytesIO(content)) or "application/pdf"
+    extension = ALLOWED_TYPES.get(content_type, ".pdf")
+    return f"{dossier.code}-ket-qua{extension}", content_type, content
+
+
 def detail_context(dossier: Dossier, now: datetime.datetime) -> dict[str, Any]:
     """Everything the citizen's dossier page shows."""
     rows, other_files = checklist(dossier)
@@ -290,6 +314,7 @@ def detail_context(dossier: Dossier, now: datetime.datetime) -> dict[str, Any]:
         "can_supplement": dossier.state in SUPPLEMENT_STATES,
         "can_withdraw": dossier.state in WITHDRAWABLE,
         "is_closed": dossier.state in TERMINAL_STATES,
+        "result_online": result_delivered_online(dossier),
     }
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:ref>/nop/", views_citizen.submit, name="submit"),
     path("ho-so-cua-toi/<str:ref>/bo-sung/", views_citizen.supplement, name="supplement"),
     path("ho-so-cua-toi/<str:ref>/rut-ho-so/", views_citizen.withdraw, name="withdraw"),
+    path("ho-so-cua-toi/<str:ref>/ket-qua/", views_citizen.result, name="result"),
     # Shared with the staff pages: the access rule is Dossier.objects.for_user.
     path("ho-so/<str:ref>/tep/<int:pk>/", views_citizen.component_file, name="file"),
     path("ho-so/<str:ref>/phieu/<str:form>/", views_citizen.slip, name="slip"),

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -354,6 +355,24 @@ def component_file(request: HttpRequest, ref: str, pk: int) -> HttpResponseBase:
     )
     _harden(response)
     # Never rendered as a page of this site, whatever the browser makes of it.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def result(request: HttpRequest, ref: str) -> HttpResponseBase:
+    """The result document, for the applicant who chose to receive it online, once the
+    one-stop section has returned it; 404 otherwise, like a missing dossier."""
+    dossier = selectors.own_dossier_or_404(_user(request), ref)
+    if not selectors.result_delivered_online(dossier):
+        raise Http404(_("Hồ sơ này chưa có kết quả để tải về."))
+    try:
+        name, content_type, content = selectors.result_document(dossier)
+    except (OSError, ValueError) as exc:
+        raise Http404(_("Không tìm thấy tệp.")) from exc
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    _harden(response)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 

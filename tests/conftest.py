@@ -30,13 +30,18 @@ def _redis_answers(url: str) -> bool:
         return False
 
 
+def _sqlite_leg() -> bool:
+    """The CI leg on the embedded default (``TEST_DATABASE=sqlite``, see ./test)."""
+    return os.environ.get("TEST_DATABASE", "") == "sqlite"
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not _in_ci():
         return
     from django.db import connection
 
     problems = []
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" and not _sqlite_leg():
         problems.append(
             f"CI=true but the test database is {connection.vendor}: "
             "set DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua"
@@ -63,9 +68,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if connection.vendor == "postgresql":
         return
     message = f"needs PostgreSQL (the test database is {connection.vendor}; set DATABASE_URL)"
-    if _in_ci():
+    if _in_ci() and not _sqlite_leg():
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests with real workers share one Redis database: one xdist process runs them all."""
+    for item in items:
+        if item.get_closest_marker("celery_worker") is not None:
+            item.add_marker(pytest.mark.xdist_group("celery_worker"))
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,12 @@ from portal.tasks import heartbeat
 from tests.celery_worker import QUEUE, RealWorker
 from tests.dossiers.factories import build_world, draft_with_files
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+# The worker reads the test's own database: PostgreSQL, which two processes can share.
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 HELD = r"rendered, held while"

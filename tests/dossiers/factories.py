@@ -208,7 +208,10 @@ def build_dossier(world: World, state: str, *, applicant: User | None = None) ->
             )
         elif state in (State.READY_FOR_RETURN, State.RETURNED):
             services.dossier_propose(
-                dossier=dossier, actor=world.specialist, decision=Decision.GRANTED
+                dossier=dossier,
+                actor=world.specialist,
+                decision=Decision.GRANTED,
+                result_file=make_pdf_upload("ket-qua.pdf"),
             )
             services.dossier_approve(dossier=dossier, actor=world.head)
             if state == State.RETURNED:
