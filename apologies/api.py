@@ -66,7 +66,7 @@ class WatchRowOut(serializers.Serializer[selectors.WatchRow]):
     due_soon_at = serializers.DateTimeField(source="dossier.due_soon_at", allow_null=True)
     overdue_since = serializers.DateTimeField(source="dossier.overdue_since", allow_null=True)
     escalated_at = serializers.DateTimeField(source="dossier.escalated_at", allow_null=True)
-    working_days_late = serializers.FloatField()
+    working_days_late = serializers.IntegerField()
     apology = LetterBriefOut(source="letter", allow_null=True)
 
 

@@ -129,18 +129,16 @@ def working_days_late(
     *,
     calendar: "WorkCalendar | None" = None,
     now: datetime.datetime | None = None,
-) -> float:
-    """Working days past the deadline (a list passes one calendar per agency it keeps)."""
+) -> int:
+    """Working days past the deadline's day, counted as the dossier pages count them (a
+    list passes one calendar per agency it keeps)."""
     from workcalendar import engine
     from workcalendar.calendars import calendar_for
 
     now = now or timezone.now()
-    if dossier.due_at is None or dossier.due_at >= now:
-        return 0.0
-    late = engine.working_time_between(
-        calendar or calendar_for(dossier.agency), dossier.due_at, now
-    )
-    return round(late.total_seconds() / 3600 / 8, 1)
+    if dossier.due_at is None:
+        return 0
+    return engine.working_days_late(calendar or calendar_for(dossier.agency), dossier.due_at, now)
 
 
 @dataclass
@@ -150,7 +148,7 @@ class WatchRow:
     dossier: Dossier
     responsible_agency: Agency
     responsible_department: Department | None
-    working_days_late: float
+    working_days_late: int
     letter: ApologyLetter | None  # the latest letter not cancelled
 
 

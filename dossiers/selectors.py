@@ -150,10 +150,15 @@ class Countdown:
     hours: float
     overdue: bool
     paused: bool
+    # Late: the working days after the deadline's day (``engine.working_days_late``).
+    late_days: int = 0
 
     @property
     def days(self) -> int:
-        """Whole working days, a started day counting as one."""
+        """Left: whole working days, a started day counting as one. Late: the working days
+        past the deadline's day, as the heads' lists and a calendar count them."""
+        if self.overdue:
+            return self.late_days
         return math.ceil(round(self.hours, 6) / HOURS_PER_WORKING_DAY)
 
 
@@ -185,7 +190,12 @@ def working_days_left(
         left = engine.working_time_between(calendar, at, dossier.due_at)
         return Countdown(hours=left.total_seconds() / 3600, overdue=False, paused=paused)
     late = engine.working_time_between(calendar, dossier.due_at, at)
-    return Countdown(hours=late.total_seconds() / 3600, overdue=True, paused=paused)
+    return Countdown(
+        hours=late.total_seconds() / 3600,
+        overdue=True,
+        paused=paused,
+        late_days=engine.working_days_late(calendar, dossier.due_at, at),
+    )
 
 
 def explain_deadline(dossier: Dossier) -> list[str]:

@@ -272,6 +272,23 @@ def working_time_between(
     return total
 
 
+def working_days_late(cal: WorkCalendar, due: datetime.datetime, now: datetime.datetime) -> int:
+    """How many working days a dossier is late, as a person counts them on a calendar: the
+    working days after the day of the deadline, up to and including today. A dossier due on
+    Monday is one day late on Tuesday, whatever the hour; late since earlier today, 0.
+    Not late (``now`` not after ``due``): 0."""
+    _require_aware(due)
+    _require_aware(now)
+    if now <= due:
+        return 0
+    day, today = cal._to_local(due).date() + _ONE_DAY, cal._to_local(now).date()
+    late = 0
+    while day <= today:
+        late += cal.is_working_day(day)
+        day += _ONE_DAY
+    return late
+
+
 def apply_same_day_cutoff(
     cal: WorkCalendar, received_at: datetime.datetime, cutoff: datetime.time | None
 ) -> DueResult:

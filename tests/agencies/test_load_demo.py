@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from apologies.models import ApologyLetter, LetterState
-from apologies.selectors import letters_to_sign, watch_list
+from apologies.selectors import letters_to_sign, watch_list, working_days_late
 from dossiers.models import Dossier, State
 from tests.dossiers.conftest import media_root  # noqa: F401
 
@@ -48,6 +50,14 @@ def test_the_demo_shows_the_portal_at_work_and_loads_once(capsys):
         [late] = watch_list(head, "overdue")
         assert late.due_at is not None and late.due_at < WEDNESDAY_10AM
         assert late.responsible_agency == head.agency
+        # As the README says, and as a calendar counts it: a same-day procedure received
+        # eight working days ago is eight working days late — on the head's list and on the
+        # citizen's page alike (the list said 7.3 and the page 8).
+        assert working_days_late(late) == 8
+        client = Client()
+        client.force_login(citizen)
+        page = client.get(reverse("dossiers:detail", args=[late.ref])).content.decode()
+        assert "Quá hạn 8 ngày làm việc" in page
         [letter] = letters_to_sign(head)
         assert letter.dossier == late and letter.state == LetterState.DRAFT
         assert letter.proposed_due_at > WEDNESDAY_10AM and letter.draft_pdf

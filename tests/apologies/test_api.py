@@ -50,7 +50,7 @@ def test_the_heads_overdue_list(world):
     assert row["responsible_agency"] == "Sở Tư pháp tỉnh Đồng Nai"
     assert row["responsible_department"] == "Phòng Hành chính tư pháp"
     assert row["current_step"] == "Thẩm định, trình ký"
-    assert row["working_days_late"] == 2.1
+    assert row["working_days_late"] == 2
     assert row["apology"] == {"id": letter.pk, "state": "draft", "number": "…/PXL"}
     assert api(world.head).get("/api/v1/watch/due_soon/").json()["count"] == 0
     assert api(world.head).get("/api/v1/watch/escalated/").json()["count"] == 1

@@ -80,8 +80,9 @@ def test_the_head_sees_their_departments_overdue_dossier_with_the_responsible_st
     assert "Sở Tư pháp — Phòng Hành chính tư pháp" in page
     assert "Thẩm định, trình ký" in page  # the step holding it
     [row] = response.context["rows"]
-    # Thursday 09:00 → Monday 10:00: 6.5 h + 8 h + 2.5 h = 17 working hours.
-    assert row.working_days_late == 2.1
+    # Due Thursday 09:00, seen Monday 10:00: late on Friday and Monday, as the dossier page
+    # counts it (17 working hours).
+    assert row.working_days_late == 2
     assert row.letter == letter
     assert "Dự thảo" in page and letter_url(letter) in page
     assert 'href="/can-bo/qua-han/"' in page  # the "Quá hạn" link in the navigation

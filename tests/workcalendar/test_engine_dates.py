@@ -315,3 +315,23 @@ def test_zero_hours_at_closing_time_is_that_closing_time():
 )
 def test_working_moments(moment, working):
     assert CAL.is_working_moment(at(moment)) is working
+
+
+@pytest.mark.parametrize(
+    ("due", "now", "late"),
+    [
+        ("2025-10-13 09:00", "2025-10-13 08:00", 0),  # not yet due
+        ("2025-10-13 09:00", "2025-10-13 16:00", 0),  # late since this morning
+        ("2025-10-13 17:00", "2025-10-14 07:45", 1),  # Monday's dossier on Tuesday, early
+        ("2025-10-13 09:00", "2025-10-14 16:00", 1),  # … and late in the day
+        ("2025-10-09 09:00", "2025-10-13 10:00", 2),  # Thursday → Monday: Friday, Monday
+        ("2025-10-10 09:00", "2025-10-11 10:00", 0),  # a Saturday is no working day
+        ("2025-10-01 09:00", "2025-10-10 10:00", 7),  # seven working days after the 1st
+        # Tết 2026 (16–20 February off): due on Friday 13, seen Monday 23 → one day late.
+        ("2026-02-13 17:00", "2026-02-23 09:00", 1),
+        # Saturday 26 April 2025 was worked (30/4 swap): it counts.
+        ("2025-04-25 09:00", "2025-04-28 09:00", 2),
+    ],
+)
+def test_days_late_are_the_working_days_after_the_deadlines_day(due, now, late):
+    assert engine.working_days_late(CAL, at(due), at(now)) == late
