@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
@@ -601,25 +602,68 @@ def dossier_receive(*, dossier: Dossier, actor: User, note: str = "") -> Dossier
 
 
 def _start_step(
-    dossier: Dossier, step: DossierStep, at: datetime.datetime, actor: User | None
+    dossier: Dossier, step: DossierStep, at: datetime.datetime, actor: User | None = None
 ) -> None:
+    """``actor``: who does the step's work from its first moment (the clerk who receives);
+    otherwise it is credited to whoever acts in it (``_credit``, ``_finish_step``)."""
     step.state = StepState.ACTIVE
     step.started_at = at
     step.due_at = engine.add_working_time(_calendar(dossier), at, step.budget_hours).due_at
-    step.save(update_fields=["state", "started_at", "due_at"])
+    step.handled_by = actor
+    step.save(update_fields=["state", "started_at", "due_at", "handled_by"])
     dossier.current_step = step
     dossier.assignee = None
 
 
+def _credit(dossier: Dossier, actor: User) -> None:
+    """The current step's work was done by ``actor`` (the specialist who proposes): the step
+    table and form 06 name them, whoever hands the dossier on afterwards."""
+    step = dossier.current_step
+    if step is not None and step.handled_by_id != actor.pk:
+        step.handled_by = actor
+        step.save(update_fields=["handled_by"])
+
+
 def _finish_step(dossier: Dossier, at: datetime.datetime, actor: User | None) -> DossierStep | None:
+    """Marks the current step done, credited to whoever did its work, else to ``actor``."""
     step = dossier.current_step
     if step is None:
         return None
     step.state = StepState.DONE
     step.finished_at = at
-    step.handled_by = actor
+    step.handled_by = step.handled_by or actor
     step.save(update_fields=["state", "finished_at", "handled_by"])
     return step
+
+
+def _return_step(dossier: Dossier) -> DossierStep | None:
+    """The process's last step when it is the receiving one-stop section's (returning the
+    result, collecting the fee): it starts when the head approves and ends at the return."""
+    last = dossier.steps.order_by("-order").first()
+    current_order = dossier.current_step.order if dossier.current_step else 0
+    if last is None or last.order <= current_order or last.agency_id != dossier.agency_id:
+        return None
+    return last
+
+
+def _close_appraisal(dossier: Dossier, at: datetime.datetime, head: User) -> None:
+    """At approval: the step holding the dossier is done, so are the steps left before the
+    return (the head's signature, if the head decided from the specialist's step), and the
+    return step, if the process has one, starts for the one-stop section."""
+    returning = _return_step(dossier)
+    current_order = dossier.current_step.order if dossier.current_step else 0
+    _finish_step(dossier, at, head)
+    skipped = dossier.steps.filter(
+        order__gt=current_order, order__lt=returning.order if returning else 32767
+    ).exclude(state=StepState.DONE)
+    skipped.update(
+        state=StepState.DONE,
+        started_at=Coalesce(F("started_at"), Value(at)),
+        finished_at=at,
+        handled_by=head,
+    )
+    if returning is not None:
+        _start_step(dossier, returning, at)
 
 
 @transaction.atomic
@@ -642,7 +686,7 @@ def dossier_hand_over(
                 "to_step": step.pk,
             }
         )
-        _start_step(locked, step, now, actor)
+        _start_step(locked, step, now)
         if assignee is not None:
             if assignee.agency_id != step.agency_id:
                 raise DossierError(
@@ -794,6 +838,7 @@ def dossier_propose(
         locked.decision_reason = reason
         if result_file is not None:
             locked.result_file = result_file
+        _credit(locked, actor)
 
     return _run(
         dossier,
@@ -826,7 +871,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, note: str = "") -> Dossier
         if locked.clock_started_at is not None:
             worked = engine.working_time_between(calendar_for(None), locked.clock_started_at, now)
             locked.decided_working_seconds = max(int(worked.total_seconds()), 0)
-        _finish_step(locked, now, actor)
+        _close_appraisal(locked, now, actor)
 
     return _run(
         dossier,
@@ -864,6 +909,7 @@ def dossier_return(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
         if locked.payment_status == PaymentStatus.UNPAID and locked.fee_total:
             locked.payment_status = PaymentStatus.PAID
         locked.returned_at = _now()
+        _finish_step(locked, locked.returned_at, actor)
 
     return _run(dossier, action="return_result", actor=actor, note=note, before=before)
 
