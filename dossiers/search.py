@@ -45,9 +45,7 @@ def plain_name() -> Lower:
     return Lower(Unaccent(F("applicant_name")), output_field=TextField())
 
 
-def register_sqlite_functions(
-    sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any
-) -> None:
+def register_sqlite_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     """``connection_created`` receiver: give SQLite the ``f_unaccent`` PostgreSQL has."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("f_unaccent", 1, plain, deterministic=True)

@@ -450,9 +450,6 @@ class Checklist:
         return sum(1 for row in self.rows if row.required)
 
 
-_FILE_COLUMNS = ("name", "original_name", "size", "is_supplement", "uploaded_at")
-
-
 def files_and_checklist(dossier: Dossier) -> tuple[list[DossierComponent], Checklist]:
     """The dossier's files, and every component of its procedure version, present or
     missing, in ONE query: the version's components UNION ALL the dossier's files (the
@@ -503,7 +500,11 @@ def files_and_checklist(dossier: Dossier) -> tuple[list[DossierComponent], Check
             id=row["row_id"],
             dossier_id=dossier.pk,
             component_id=row["row_component"],
-            **{column: row[f"row_{column}"] for column in _FILE_COLUMNS},
+            name=row["row_name"],
+            original_name=row["row_original_name"],
+            size=row["row_size"],
+            is_supplement=row["row_is_supplement"],
+            uploaded_at=row["row_uploaded_at"],
         )
         stored.append((row["row_order"], file))
     stored.sort(key=lambda pair: (pair[0] is None, pair[0] or 0, pair[1].uploaded_at, pair[1].pk))

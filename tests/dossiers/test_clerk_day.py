@@ -14,8 +14,7 @@ from django.utils import timezone
 from dossiers import search, selectors_staff
 from dossiers.models import Dossier, State
 from tests.dossiers.factories import World, build_dossier
-from tests.dossiers.test_staff_pages import (  # noqa: F401 (as_user is a fixture)
-    as_user,
+from tests.dossiers.test_staff_pages import (
     codes_in_order,
     events_of,
     messages_of,
@@ -27,6 +26,15 @@ from tests.factories import DEFAULT_PASSWORD
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
+
+
+@pytest.fixture
+def as_user(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
 
 
 def dossiers_with(world: World, state: str, n: int) -> list[Dossier]:
@@ -101,7 +109,9 @@ def test_the_column_headers_say_the_order_and_flip_it_keeping_the_filters(
     client = as_user(world.clerk)
     html = page(client.get(url("queue"), {"sap_xep": "han", "trang_thai": State.RECEIVED}))
 
-    sorted_th = re.findall(r'<th scope="col" class="staff-sortable" aria-sort="(\w+)"><a href="([^"]+)">([^<]+)', html)
+    sorted_th = re.findall(
+        r'<th scope="col" class="staff-sortable" aria-sort="(\w+)"><a href="([^"]+)">([^<]+)', html
+    )
     assert len(sorted_th) == 1  # aria-sort on the sorted column only
     aria, link, label = sorted_th[0]
     assert (aria, label) == ("ascending", "Hẹn trả")
@@ -248,9 +258,7 @@ def test_staff_land_on_their_workspace_after_login(client, world):
 
 def test_citizens_land_where_they_did_and_a_safe_next_still_wins(client, world, settings):
     login = reverse("accounts:login")
-    citizen = client.post(
-        login, {"username": world.citizen.email, "password": DEFAULT_PASSWORD}
-    )
+    citizen = client.post(login, {"username": world.citizen.email, "password": DEFAULT_PASSWORD})
     assert citizen.url == reverse(settings.LOGIN_REDIRECT_URL)
     client.logout()
 
@@ -264,7 +272,11 @@ def test_citizens_land_where_they_did_and_a_safe_next_still_wins(client, world, 
 
     foreign = client.post(
         login,
-        {"username": world.clerk.email, "password": DEFAULT_PASSWORD, "next": "https://evil.example/"},
+        {
+            "username": world.clerk.email,
+            "password": DEFAULT_PASSWORD,
+            "next": "https://evil.example/",
+        },
     )
     assert foreign.url == reverse("staff:queue")
 
@@ -283,7 +295,10 @@ def test_the_dossier_page_lists_every_component_present_or_missing(world, as_use
 
     section = checklist_of(page(as_user(world.clerk).get(url("dossier", dossier.ref))))
 
-    rows = re.findall(r'<li class="is-(present|missing)">\s*<span class="dossier-checklist-name">([^<]+)</span>', section)
+    rows = re.findall(
+        r'<li class="is-(present|missing)">\s*<span class="dossier-checklist-name">([^<]+)</span>',
+        section,
+    )
     assert rows == [
         ("present", "1. Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp"),
         ("missing", "2. Bản chụp thẻ Căn cước"),
@@ -329,8 +344,13 @@ def test_a_simple_action_is_confirmed_on_the_dossier_page_itself(
     html = page(client.get(url("dossier", dossier.ref)))
 
     # The button still links to the action's page (no JavaScript), and opens the dialog.
-    assert f'data-action="{action}" href="{url("action", dossier.ref, action)}" data-confirm="confirm-{action}"' in html
-    dialog = html.split(f'<dialog class="staff-confirm" id="confirm-{action}"', 1)[1].split("</dialog>", 1)[0]
+    assert (
+        f'data-action="{action}" href="{url("action", dossier.ref, action)}" data-confirm="confirm-{action}"'
+        in html
+    )
+    dialog = html.split(f'<dialog class="staff-confirm" id="confirm-{action}"', 1)[1].split(
+        "</dialog>", 1
+    )[0]
     assert f'<form method="post" action="{url("action", dossier.ref, action)}">' in dialog
     assert "csrfmiddlewaretoken" in dialog
 
