@@ -13,7 +13,7 @@ from django.contrib.auth.views import (
 )
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,14 @@ class PortalLoginView(LoginView):
     form_class = EmailOrPhoneAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """Staff land on their workspace; citizens where they always did. A safe ``next``
+        still wins (LoginView checks it with ``url_has_allowed_host_and_scheme`` first)."""
+        user = self.request.user
+        if user.is_authenticated and user.agency_id is not None:  # type: ignore[union-attr]
+            return resolve_url("staff:queue")
+        return super().get_default_redirect_url()
 
 
 class PortalLogoutView(LogoutView):

@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.validators import normalize_phone, validate_national_id, validate_phone
 from dossiers.forms import add_service_error
 from dossiers.models import Decision, Dossier, ReturnChannel, State
+from dossiers.selectors_staff import SORT_CHOICES, Deadline
 from dossiers.uploads import ALLOWED_LABEL, ALLOWED_TYPES, MAX_UPLOAD_BYTES
 from procedures.models import Component, Procedure
 
@@ -74,8 +75,24 @@ class QueueFilterForm(forms.Form):
         label=_("Mã hồ sơ, số định danh hoặc tên người nộp"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                # Names are found with or without diacritics: say so by example.
+                "placeholder": _("VD: nguyen van an"),
+            }
+        ),
     )
+    cua_toi = forms.BooleanField(label=_("Chỉ hồ sơ giao cho tôi"), required=False)
+    han = forms.ChoiceField(
+        label=_("Thời hạn"),
+        required=False,
+        choices=[("", _("Tất cả")), *Deadline.choices],
+        widget=forms.RadioSelect,
+    )
+    # Set by the sortable column headers; kept when the filters are applied again.
+    sap_xep = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, states: list[State], procedures: QuerySet[Procedure], **kwargs: Any
@@ -86,6 +103,11 @@ class QueueFilterForm(forms.Form):
             *[(state.value, state.label) for state in states],
         ]
         self.fields["thu_tuc"].queryset = procedures  # type: ignore[attr-defined]
+
+    def clean_sap_xep(self) -> str:
+        # An order the page does not offer (an old bookmark) falls back to oldest first.
+        value: str = self.cleaned_data["sap_xep"]
+        return value if value in SORT_CHOICES else ""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -282,6 +282,28 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                     state__in=["submitted", "supplement_requested", "received", "ready_for_return"]
                 ),
             ),
+            # The same queue sorted by due date or by reception date (``sap_xep``): each order
+            # is read from its own partial index, both directions (the descending order is the
+            # exact reverse, nulls first). The search by name has a trigram index on
+            # PostgreSQL only, made by migration 0011 (``dossiers.search``).
+            *(
+                models.Index(
+                    fields=["agency", column, "id"],
+                    name=name,
+                    condition=Q(
+                        state__in=[
+                            "submitted",
+                            "supplement_requested",
+                            "received",
+                            "ready_for_return",
+                        ]
+                    ),
+                )
+                for name, column in (
+                    ("dossier_clerk_queue_due", "due_at"),
+                    ("dossier_clerk_queue_received", "received_at"),
+                )
+            ),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant"),
             # The deadline scan reads only open dossiers with a running clock.
             models.Index(

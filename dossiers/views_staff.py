@@ -10,6 +10,7 @@ user's language, and nothing is stored.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -17,7 +18,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,10 +70,34 @@ def staff_required(view: View) -> View:
 # --- the queue -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SortHeader:
+    """A sortable column title: its link flips the order, ``aria_sort`` says the current one."""
+
+    url: str
+    aria_sort: str
+
+
+def _sort_headers(query: QueryDict, sort: str) -> dict[str, SortHeader]:
+    current = sort or "nop"
+    headers = {}
+    for name in selectors_staff.SORT_COLUMNS:
+        if current == name:
+            aria, target = "ascending", f"-{name}"
+        elif current == f"-{name}":
+            aria, target = "descending", name
+        else:
+            aria, target = "none", name
+        params = query.copy()
+        params["sap_xep"] = target
+        headers[name] = SortHeader(f"?{params.urlencode()}", aria)
+    return headers
+
+
 @staff_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """The person's queue, oldest first, 50 a page, with filters; heads also see the
-    proposals waiting for their approval."""
+    """The person's queue, oldest first or as sorted, 50 a page, with filters; heads also
+    see the proposals waiting for their approval. Filters and order stay in the URL."""
     user = _user(request)
     states = selectors_staff.queue_states(user)
     form = QueueFilterForm(
@@ -80,17 +112,27 @@ def queue(request: HttpRequest) -> HttpResponse:
             received_from=data["tiep_nhan_tu"],
             received_to=data["tiep_nhan_den"],
             q=data["q"],
+            mine=data["cua_toi"],
+            deadline=data["han"],
+            sort=data["sap_xep"],
         )
+    elif form.is_bound:
+        # Mistyped filters are explained and dropped; the order the clerk chose stays.
+        filters = QueueFilters(sort=form.cleaned_data.get("sap_xep", ""))
     page = Paginator(selectors_staff.queue(user, filters), selectors_staff.QUEUE_PER_PAGE).get_page(
         request.GET.get("trang")
     )
     query = request.GET.copy()
     query.pop("trang", None)
+    unsorted = query.copy()
+    unsorted.pop("sap_xep", None)
     context = {
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "filtered": filters != QueueFilters(),
+        "filtered": filters.narrows(),
+        "sort": _sort_headers(unsorted, filters.sort),
+        "sort_description": selectors_staff.SORT_DESCRIPTIONS[filters.sort or "nop"],
         "proposals": selectors_staff.proposals_awaiting_approval(user),
         "workplace": selectors_staff.workplace(user),
         "is_clerk": selectors_staff.is_clerk(user),

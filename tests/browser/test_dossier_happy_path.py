@@ -100,6 +100,19 @@ def confirm_action(page: Page, label: str, code: str) -> None:
     expect_success(page, f"Đã thực hiện “{label}” với hồ sơ {code}.")
 
 
+def open_confirmation(page: Page, label: str) -> Locator:
+    """An action that needs no input: its button opens a confirmation on the dossier page."""
+    page.locator(".staff-actions").get_by_role("link", name=label, exact=True).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+def confirm_in_dialog(dialog: Locator, label: str, code: str) -> None:
+    dialog.get_by_role("button", name=f"Xác nhận: {label}").click()
+    expect_success(dialog.page, f"Đã thực hiện “{label}” với hồ sơ {code}.")
+
+
 SCROLLING_TABLES = """() => [...document.querySelectorAll(".table-wrap")]
   .filter(wrap => wrap.scrollWidth > wrap.clientWidth + 1)
   .map(wrap => wrap.querySelector("table").className)"""
@@ -179,13 +192,16 @@ def test_the_whole_happy_path_in_a_browser(
     expect(state_badge(page)).to_have_text("Mới đăng ký")
     expect(page.locator("main")).to_contain_text(world.citizen.full_name)
     camera.shot("clerk-opens")
-    take_action(page, "Tiếp nhận")
+    dialog = open_confirmation(page, "Tiếp nhận")
     camera.shot("clerk-receive-form")
-    confirm_action(page, "Tiếp nhận", code)
+    confirm_in_dialog(dialog, "Tiếp nhận", code)
     expect(state_badge(page)).to_have_text("Được tiếp nhận")
     expect(page.get_by_role("link", name=re.compile("Giấy tiếp nhận hồ sơ"))).to_be_visible()
     camera.shot("clerk-received")
-    take_action(page, "Chuyển xử lý")
+    # To name the specialist, the hand-over's own page (from its confirmation).
+    open_confirmation(page, "Chuyển xử lý").get_by_role(
+        "link", name="Giao cho một người cụ thể…"
+    ).click()
     expect(page.locator(".staff-action")).to_contain_text("Thẩm định, trình ký")
     page.get_by_label("Giao cho").select_option(label=world.specialist.full_name)
     page.get_by_label("Ý kiến khi chuyển").fill("Hồ sơ đầy đủ, đề nghị thẩm định.")
@@ -218,10 +234,10 @@ def test_the_whole_happy_path_in_a_browser(
     camera.shot("head-queue")
     assert tables_scrolling_sideways(page) == []
     proposals.get_by_role("link", name=code).click()
-    take_action(page, "Phê duyệt")
-    expect(page.locator(".staff-action")).to_contain_text(world.specialist.full_name)
+    dialog = open_confirmation(page, "Phê duyệt")
+    expect(dialog).to_contain_text(world.specialist.full_name)
     camera.shot("head-approve-form")
-    confirm_action(page, "Phê duyệt", code)
+    confirm_in_dialog(dialog, "Phê duyệt", code)
     expect(state_badge(page)).to_have_text("Đã xử lý xong")
     camera.shot("head-approved")
     log_out(page)
@@ -229,9 +245,9 @@ def test_the_whole_happy_path_in_a_browser(
     # 5. The clerk returns the result.
     log_in(page, world.clerk)
     open_from_queue(page, code)
-    take_action(page, "Trả kết quả")
+    dialog = open_confirmation(page, "Trả kết quả")
     camera.shot("clerk-return-form")
-    confirm_action(page, "Trả kết quả", code)
+    confirm_in_dialog(dialog, "Trả kết quả", code)
     expect(state_badge(page)).to_have_text("Đã trả kết quả")
     camera.shot("clerk-returned")
     # At 1280 px the process table (8 columns) fits without scrolling sideways.
