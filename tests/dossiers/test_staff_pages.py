@@ -307,7 +307,7 @@ def _build(world: World, state: str) -> Dossier:
             {"amount": "200000"},
             State.AWAITING_PAYMENT,
         ),
-        (State.AWAITING_PAYMENT, "clerk", "confirm_payment", {}, State.IN_APPRAISAL),
+        (State.AWAITING_PAYMENT, "clerk", "confirm_payment", {"receipt_number": "BL-0001"}, State.IN_APPRAISAL),
         ("proposed", "head", "approve", {"note": "Đồng ý."}, State.READY_FOR_RETURN),
         ("proposed", "head", "send_back", {"reason": "Xem lại Điều 7."}, State.IN_APPRAISAL),
         (State.IN_APPRAISAL, "head", "stop", {"reason": "Công dân đề nghị."}, State.STOPPED),
