@@ -298,17 +298,18 @@ class DossierFees:
 
     @property
     def shown(self) -> bool:
-        return bool(self.possible or self.lines or self.total or self.payments)
+        return bool(self.received or self.possible or self.lines or self.payments)
 
 
 def dossier_fees(dossier: Dossier, *, with_payments: bool = False) -> DossierFees:
-    """One query for the lines (none when the dossier was received with nothing to pay, or
-    closed before reception), one for the payments when asked and something was due."""
+    """One query for the lines, one for the payments when asked; none when nothing was ever
+    due (the pages of a free procedure read no more than before). A dossier received with
+    nothing to pay (free, or exempt) just says so."""
     received = dossier.received_at is not None
     possible: list[FeeGroup] = []
     lines: list[DossierFee] = []
     if received:
-        if dossier.fee_total or with_payments:
+        if dossier.fee_total:
             lines = list(dossier.fee_lines.order_by("id"))
     elif dossier.state in BEFORE_RECEPTION:
         possible = group_fees(dossier.version.fees.order_by("id"))

@@ -62,10 +62,19 @@ def group_fees(fees: Iterable[Fee]) -> list[FeeGroup]:
 def validate_fee_lines(lines: Sequence[FeeLine]) -> None:
     """Every group of alternatives has at least two lines and exactly one default."""
     members: dict[str, list[FeeLine]] = {}
-    for line in lines:
-        if line.kind == FeeKind.ALTERNATIVE:
-            members.setdefault(line.group, []).append(line)
     errors = []
+    for line in lines:
+        if line.kind != FeeKind.ALTERNATIVE:
+            continue
+        if not line.group.strip():
+            errors.append(
+                ValidationError(
+                    _("Mức thu thay thế cần tên nhóm (các mức cùng nhóm thay thế nhau)."),
+                    code="group_required",
+                )
+            )
+            continue
+        members.setdefault(line.group, []).append(line)
     for name, group in members.items():
         if len(group) < 2:
             errors.append(

@@ -116,7 +116,7 @@ def test_the_clerk_chooses_the_reduced_rate_and_copies_on_the_receive_page(clien
     assert "200.000 đ" not in text  # the line not chosen is not charged
 
 
-def test_an_exempt_applicant_pays_nothing(world, fees):
+def test_an_exempt_applicant_pays_nothing(client, world, fees):
     dossier = submitted(world)
     services.dossier_receive(
         dossier=dossier, actor=world.clerk, fees=[services.FeeChoice(fees.exempt.pk)]
@@ -125,6 +125,10 @@ def test_an_exempt_applicant_pays_nothing(world, fees):
     assert lines_of(dossier) == [(fees.exempt.name, 0, 1)]
     assert dossier.fee_total == 0
     assert dossier.payment_status == PaymentStatus.NOT_REQUIRED
+    client.force_login(world.clerk)
+    text = html(client.get(staff_url("dossier", dossier.ref)))
+    assert "Không phải nộp phí, lệ phí." in text
+    assert 'data-action="record_payment"' not in text
 
 
 def _refusals(world: World, fees: WorldFees) -> list[tuple[list[services.FeeChoice], str]]:
@@ -304,6 +308,18 @@ def test_the_clerk_records_the_payment_with_its_receipt_number(client, world, fe
     client.force_login(world.citizen)
     citizen = html(client.get(reverse("dossiers:detail", args=[dossier.ref])))
     assert "Đã nộp 200.000 đ, biên lai số 0001234." in citizen
+
+
+def test_the_staff_page_reads_two_more_queries_when_fees_are_due(
+    client, world, fees, django_assert_num_queries
+):
+    dossier = build_dossier(world, State.RECEIVED)
+    services.dossier_record_payment(dossier=dossier, actor=world.clerk, receipt_number="9")
+    client.force_login(world.clerk)
+    client.get(staff_url("dossier", dossier.ref))  # the session settles
+    # The page's 12 (test_staff_pages) plus its fee lines and its payments with recorder.
+    with django_assert_num_queries(14):
+        assert client.get(staff_url("dossier", dossier.ref)).status_code == 200
 
 
 def test_a_payment_needs_a_receipt_number_used_once(client, world, fees):
