@@ -24,7 +24,7 @@ from accounts.models import User
 from agencies.models import Agency
 from dossiers import selectors, services
 from dossiers.errors import DossierError, DossierNotFound
-from dossiers.models import Dossier, DossierEvent, State
+from dossiers.models import Dossier, DossierEvent, DossierFee, Payment, State
 from dossiers.serializers import (
     ActionIn,
     ComponentUploadIn,
@@ -86,6 +86,8 @@ class DossierViewSet(
                 "files",
                 "steps__agency",
                 "steps__department",
+                Prefetch("fee_lines", queryset=DossierFee.objects.order_by("id")),
+                Prefetch("payments", queryset=Payment.objects.order_by("paid_at", "pk")),
             ).select_related("current_step", "version")
         state = self.request.query_params.get("state")
         if state in State.values:
@@ -216,6 +218,15 @@ class DossierViewSet(
                 if assignee is None:
                     raise DossierError(_("Không có cán bộ này."), field="assignee")
                 kwargs["assignee"] = assignee
+        elif verb == "receive":
+            kwargs["note"] = values["note"]
+            if "fees" in values:
+                kwargs["fees"] = [
+                    services.FeeChoice(fee_id=f["fee"], quantity=f["quantity"])
+                    for f in values["fees"]
+                ]
+        elif verb == "confirm_payment":
+            kwargs.update(receipt_number=values["receipt_number"], note=values["note"])
         elif verb != "submit":
             kwargs["note"] = values["note"]
         service(**kwargs)

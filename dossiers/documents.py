@@ -358,6 +358,9 @@ def _context_01(dossier: Dossier) -> dict[str, Any]:
             else "",
             "receiver_name": event.actor.full_name if event and event.actor else "",
             "filed_in_person": not dossier.is_online,
+            # The fee lines chosen at reception (never the alternatives added up).
+            "fee_lines": list(dossier.fee_lines.order_by("id")),
+            "fee_total": dossier.fee_total,
         }
     )
     return _numbered(context, dossier, "01")

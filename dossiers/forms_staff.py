@@ -16,8 +16,11 @@ from accounts.validators import normalize_phone, validate_national_id, validate_
 from dossiers.forms import add_service_error
 from dossiers.models import Decision, Dossier, ReturnChannel, State
 from dossiers.selectors_staff import SORT_CHOICES, Deadline
+from dossiers.services import FEE_NOT_OF_VERSION, FeeChoice
 from dossiers.uploads import ALLOWED_LABEL, ALLOWED_TYPES, MAX_UPLOAD_BYTES
-from procedures.models import Component, Procedure
+from procedures.fees import group_fees
+from procedures.models import Component, Fee, Procedure
+from procedures.money import vnd
 
 __all__ = ["add_service_error"]
 
@@ -134,6 +137,78 @@ class ActionForm(forms.Form):
         return {"note": self.cleaned_data["note"].strip()}
 
 
+class ReceiveForm(ActionForm):
+    """Receive, choosing the fee lines that apply: one line of each group of alternatives
+    (the default preselected), how many of each line charged per unit, and the lines on
+    request (none by default). The service checks the choice; the form only reads it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lines = list(self.dossier.version.fees.order_by("id"))
+        self.fee_groups = group_fees(lines)
+        self.fee_field_names: list[str] = []
+        for index, group in enumerate(self.fee_groups, start=1):
+            if group.is_alternative:
+                name = f"phi_nhom_{index}"
+                default = group.default
+                self.fields[name] = forms.ChoiceField(
+                    label=group.label,
+                    choices=[(str(line.pk), _fee_label(line)) for line in group.lines],
+                    initial=str(default.pk) if default else None,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    help_text=_("Chọn một mức theo đối tượng, hình thức nộp của hồ sơ."),
+                    error_messages={"invalid_choice": FEE_NOT_OF_VERSION},
+                )
+                self.fee_field_names.append(name)
+            for line in group.lines:
+                if group.is_optional or line.unit:
+                    name = f"so_luong_{line.pk}"
+                    self.fields[name] = forms.IntegerField(
+                        label=_("Số lượng — %(fee)s") % {"fee": _fee_label(line)},
+                        required=False,
+                        initial=0 if group.is_optional else 1,
+                        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
+                        help_text=_("Khi có yêu cầu; để 0 nếu không thu.")
+                        if group.is_optional
+                        else "",
+                        error_messages={"invalid": _("Số lượng phải là số nguyên.")},
+                    )
+                    self.fee_field_names.append(name)
+        # The note after the fees.
+        self.order_fields([*self.fee_field_names, "note"])
+
+    def fee_choices(self) -> list[FeeChoice]:
+        data = self.cleaned_data
+        choices: list[FeeChoice] = []
+        for index, group in enumerate(self.fee_groups, start=1):
+            if group.is_alternative:
+                picked = data.get(f"phi_nhom_{index}") or (
+                    str(group.default.pk) if group.default else ""
+                )
+                for line in group.lines:
+                    if str(line.pk) == picked:
+                        choices.append(FeeChoice(line.pk, _quantity(data, line, 1)))
+            else:
+                line = group.lines[0]
+                default = 0 if group.is_optional else 1
+                choices.append(FeeChoice(line.pk, _quantity(data, line, default)))
+        return choices
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), "fees": self.fee_choices()}
+
+
+def _fee_label(line: Fee) -> str:
+    per = f"/{line.unit}" if line.unit and line.amount else ""
+    return f"{line.name}: {vnd(line.amount, free=True)}{per}"
+
+
+def _quantity(data: dict[str, Any], line: Fee, default: int) -> int:
+    value = data.get(f"so_luong_{line.pk}")
+    return default if value is None else int(value)
+
+
 class ReasonForm(ActionForm):
     """Refuse, stop, send back: written reasons are required."""
 
@@ -246,6 +321,33 @@ class HandOverForm(ActionForm):
         return {**super().service_kwargs(), "assignee": self.cleaned_data["assignee"]}
 
 
+def _receipt_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Số biên lai"),
+        max_length=40,
+        help_text=_("Số in trên biên lai thu (hoặc chứng từ nộp tiền) giao cho người nộp."),
+        error_messages={"required": _("Cần số biên lai (hoặc số chứng từ) của khoản đã nộp.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class ConfirmPaymentForm(ActionForm):
+    """The obligation was paid: its receipt (or tax payment document) number is recorded."""
+
+    receipt_number = _receipt_field()
+    note = _note_field(_("Ghi chú"))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), "receipt_number": self.cleaned_data["receipt_number"]}
+
+
+class RecordPaymentForm(forms.Form):
+    """The fees were paid at the counter: the receipt's number (the amount is what is due)."""
+
+    receipt_number = _receipt_field()
+    note = _note_field(_("Ghi chú"))
+
+
 class PaymentForm(ActionForm):
     amount = forms.IntegerField(
         label=_("Số tiền (đồng)"),
@@ -304,13 +406,13 @@ class ProposeForm(ActionForm):
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "receive": ActionForm,
+    "receive": ReceiveForm,
     "request_supplement": SupplementForm,
     "refuse": RefuseForm,
     "hand_over": HandOverForm,
     "request_appraisal_supplement": SupplementForm,
     "request_payment": PaymentForm,
-    "confirm_payment": ActionForm,
+    "confirm_payment": ConfirmPaymentForm,
     "propose": ProposeForm,
     "approve": ActionForm,
     "send_back": SendBackForm,

@@ -631,6 +631,107 @@ class DossierComponent(models.Model):
         return self.name
 
 
+class DossierFee(models.Model):
+    """A fee line that applies to this dossier, chosen by the one-stop clerk at reception.
+
+    A snapshot of the catalogue line (name, unit amount) with the quantity charged: the
+    dossier keeps what it was charged even when the catalogue changes later. The dossier's
+    ``fee_total`` is the sum of these lines' totals.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="fee_lines")
+    fee = models.ForeignKey(
+        "procedures.Fee",
+        verbose_name=_("khoản thu trong danh mục"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.CharField(_("khoản phí, lệ phí"), max_length=300)
+    amount = models.PositiveBigIntegerField(_("mức thu (đồng)"))
+    quantity = models.PositiveIntegerField(_("số lượng"), default=1)
+    unit = models.CharField(_("đơn vị tính"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("phí, lệ phí của hồ sơ")
+        verbose_name_plural = _("phí, lệ phí của hồ sơ")
+        ordering = ["dossier_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "fee"],
+                condition=Q(fee__isnull=False),
+                name="dossier_fee_line_once",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="dossier_fee_quantity_min"),
+        ]
+
+    def __str__(self) -> str:
+        from procedures.money import vnd
+
+        return f"{self.name}: {self.quantity} × {vnd(self.amount)}"
+
+    @property
+    def total(self) -> int:
+        return self.amount * self.quantity
+
+
+class PaymentPurpose(models.TextChoices):
+    FEES = "fees", _("Phí, lệ phí")
+    OBLIGATION = "obligation", _("Nghĩa vụ tài chính")
+
+
+class Payment(models.Model):
+    """Money received for a dossier, with the number of its receipt (DESIGN §14).
+
+    The only way a dossier becomes paid. Recorded by the one-stop clerk at the counter (the
+    fees) or when the financial obligation is confirmed; never edited. A receipt number is
+    used once per agency, year and purpose: the fee receipts are the agency's own series,
+    the obligation's documents come from the tax office or the treasury.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments")
+    purpose = models.CharField(_("khoản nộp"), max_length=12, choices=PaymentPurpose.choices)
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    receipt_number = models.CharField(_("số biên lai, chứng từ"), max_length=40)
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan thu"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    paid_at = models.DateTimeField(_("ngày nộp"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("khoản đã nộp")
+        verbose_name_plural = _("khoản đã nộp")
+        ordering = ["dossier_id", "paid_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "purpose", "receipt_number"],
+                name="payment_receipt_once",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=~Q(receipt_number=""), name="payment_has_receipt"),
+        ]
+
+    def __str__(self) -> str:
+        from procedures.money import vnd
+
+        receipt = _("biên lai số")  # outside the f-string, where makemessages can see it
+        return f"{self.dossier} — {vnd(self.amount)} — {receipt} {self.receipt_number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Payments are recorded once and never edited.")
+        super().save(*args, **kwargs)
+
+
 class StepState(models.TextChoices):
     PENDING = "pending", _("Chưa đến")
     ACTIVE = "active", _("Đang thực hiện")

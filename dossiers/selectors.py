@@ -30,12 +30,16 @@ from dossiers.models import (
     Dossier,
     DossierComponent,
     DossierEvent,
+    DossierFee,
+    Payment,
+    PaymentPurpose,
     ReturnChannel,
     State,
     SupplementRequest,
 )
 from dossiers.privacy import mask_name
 from dossiers.uploads import ALLOWED_TYPES, sniff_content_type
+from procedures.fees import FeeGroup, group_fees
 from procedures.models import HOURS_PER_WORKING_DAY, Component, Procedure
 from workcalendar import engine
 from workcalendar.calendars import calendar_for
@@ -90,6 +94,7 @@ EVENT_LABELS = {
     "withdraw": pgettext_lazy("history", "Rút hồ sơ"),
     "return_result": pgettext_lazy("history", "Trả kết quả"),
     "extend": _("Gia hạn thời hạn giải quyết (kèm phiếu xin lỗi)"),
+    "record_payment": _("Ghi nhận đã nộp phí, lệ phí"),
     "apology_issued": _("Xin lỗi và hẹn lại ngày trả kết quả (phiếu xin lỗi)"),
 }
 
@@ -252,6 +257,10 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
             "state": event.get_to_state_display(),  # type: ignore[attr-defined]
             "note": event.note,
             "items": event.data.get("items", []) if isinstance(event.data, dict) else [],
+            # A payment recorded (the fees, or the obligation when it is confirmed).
+            "payment": event.data
+            if isinstance(event.data, dict) and "receipt_number" in event.data
+            else None,
         }
         for event in events
     ]
@@ -303,6 +312,56 @@ def result_document(dossier: Dossier) -> tuple[str, str, bytes]:
     return f"{dossier.code}-ket-qua{extension}", content_type, content
 
 
+# --- fees and payments (DESIGN §14) ------------------------------------------------------------
+
+# Before reception the citizen sees the fees that may apply; reception decides which do.
+BEFORE_RECEPTION = (State.DRAFT, State.SUBMITTED, State.SUPPLEMENT_REQUESTED)
+
+
+@dataclass
+class DossierFees:
+    """What a dossier page shows of money: before reception the possible fee lines of the
+    procedure (alternatives as "one of", never added up); after it the lines chosen, their
+    total, the payments recorded and what remains to pay."""
+
+    received: bool
+    total: int
+    possible: list[FeeGroup]
+    lines: list[DossierFee]
+    payments: list[Payment]
+    outstanding: int
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.received or self.possible or self.lines or self.payments)
+
+
+def dossier_fees(dossier: Dossier, *, with_payments: bool = False) -> DossierFees:
+    """One query for the lines, one for the payments when asked; none when nothing was ever
+    due (the pages of a free procedure read no more than before). A dossier received with
+    nothing to pay (free, or exempt) just says so."""
+    received = dossier.received_at is not None
+    possible: list[FeeGroup] = []
+    lines: list[DossierFee] = []
+    if received:
+        if dossier.fee_total:
+            lines = list(dossier.fee_lines.order_by("id"))
+    elif dossier.state in BEFORE_RECEPTION:
+        possible = group_fees(dossier.version.fees.order_by("id"))
+    payments: list[Payment] = []
+    if with_payments and (dossier.fee_total or dossier.obligation_amount):
+        payments = list(dossier.payments.select_related("recorded_by").order_by("paid_at", "pk"))
+    paid_fees = sum(p.amount for p in payments if p.purpose == PaymentPurpose.FEES)
+    return DossierFees(
+        received=received,
+        total=dossier.fee_total,
+        possible=possible,
+        lines=lines,
+        payments=payments,
+        outstanding=max(dossier.fee_total - paid_fees, 0) if with_payments else 0,
+    )
+
+
 def detail_context(dossier: Dossier, now: datetime.datetime) -> dict[str, Any]:
     """Everything the citizen's dossier page shows."""
     rows, other_files = checklist(dossier)
@@ -325,6 +384,7 @@ def detail_context(dossier: Dossier, now: datetime.datetime) -> dict[str, Any]:
         "can_withdraw": dossier.state in WITHDRAWABLE,
         "is_closed": dossier.state in TERMINAL_STATES,
         "result_online": result_delivered_online(dossier),
+        "fees": dossier_fees(dossier),
     }
 
 

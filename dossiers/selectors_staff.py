@@ -326,10 +326,10 @@ def available_actions(dossier: Dossier, user: User) -> list[str]:
 # Actions whose form asks for nothing required (a note at most): the dossier page does them
 # with one click and one confirmation in a dialog (issue 9 item 5); the others (reasons,
 # supplement items, an amount, a proposal with its file) keep their own page. If an action
-# comes to need an input, take it out of here.
-CONFIRM_ONLY_ACTIONS = frozenset(
-    {"receive", "hand_over", "confirm_payment", "approve", "return_result"}
-)
+# comes to need an input, take it out of here. Receiving a dossier whose procedure has fee
+# lines to choose keeps its page too (``views_staff.dossier``); confirming a payment needs
+# its receipt number.
+CONFIRM_ONLY_ACTIONS = frozenset({"receive", "hand_over", "approve", "return_result"})
 
 
 @dataclass(frozen=True)

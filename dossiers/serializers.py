@@ -9,7 +9,9 @@ from dossiers.models import (
     Dossier,
     DossierComponent,
     DossierEvent,
+    DossierFee,
     DossierStep,
+    Payment,
     ReturnChannel,
 )
 
@@ -69,6 +71,25 @@ class DossierStepOut(serializers.ModelSerializer[DossierStep]):
         read_only_fields = fields
 
 
+class DossierFeeOut(serializers.ModelSerializer[DossierFee]):
+    """A fee line chosen at reception: the catalogue line (``fee``), its unit amount, the
+    quantity charged and the line's total, in đồng."""
+
+    total = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = DossierFee
+        fields = ["fee", "name", "amount", "quantity", "unit", "total"]
+        read_only_fields = fields
+
+
+class PaymentOut(serializers.ModelSerializer[Payment]):
+    class Meta:
+        model = Payment
+        fields = ["purpose", "amount", "receipt_number", "paid_at"]
+        read_only_fields = fields
+
+
 class DossierListOut(serializers.ModelSerializer[Dossier]):
     ref = serializers.CharField(read_only=True)
     procedure_code = serializers.CharField(source="procedure.code", read_only=True)
@@ -100,6 +121,8 @@ class DossierDetailOut(DossierListOut):
     events = DossierEventOut(many=True, read_only=True)
     files = DossierFileOut(many=True, read_only=True)
     steps = DossierStepOut(many=True, read_only=True)
+    fee_lines = DossierFeeOut(many=True, read_only=True)
+    payments = PaymentOut(many=True, read_only=True)
     available_actions = serializers.SerializerMethodField()
 
     class Meta(DossierListOut.Meta):
@@ -108,8 +131,10 @@ class DossierDetailOut(DossierListOut):
             "original_due_at",
             "deadline_explanation",
             "fee_total",
+            "fee_lines",
             "payment_status",
             "obligation_amount",
+            "payments",
             "decision",
             "decision_reason",
             "closed_reason",
@@ -147,6 +172,14 @@ class SupplementItemIn(serializers.Serializer[None]):
     reason = serializers.CharField(max_length=2000)
 
 
+class FeeChoiceIn(serializers.Serializer[None]):
+    """A fee line of the procedure version (its ``id`` in the procedure API) chosen at
+    reception, with how many are charged (the service checks the choice)."""
+
+    fee = serializers.IntegerField()
+    quantity = serializers.IntegerField(default=1)
+
+
 class ActionIn(serializers.Serializer[None]):
     """Every field any action may take; each action reads the ones it needs."""
 
@@ -157,6 +190,21 @@ class ActionIn(serializers.Serializer[None]):
     decision = serializers.ChoiceField(choices=Decision.choices, required=False)
     result_file = serializers.FileField(required=False)
     assignee = serializers.IntegerField(required=False)
+    fees = FeeChoiceIn(
+        many=True,
+        required=False,
+        help_text=_(
+            "Tiếp nhận: các khoản phí áp dụng (một mức mỗi nhóm thay thế; bỏ trống để dùng "
+            "mức mặc định)"
+        ),
+    )
+    receipt_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        default="",
+        help_text=_("Xác nhận nghĩa vụ tài chính: số biên lai hoặc chứng từ nộp tiền"),
+    )
 
 
 class TrackOut(serializers.Serializer[None]):

@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, 
 
 from accounts.models import User
 from agencies.models import Agency, AgencyKind
+from dossiers import permissions as perms
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.models import (
     NATIONAL_STATUS,
@@ -30,8 +31,11 @@ from dossiers.models import (
     Dossier,
     DossierComponent,
     DossierEvent,
+    DossierFee,
     DossierStep,
     PauseReason,
+    Payment,
+    PaymentPurpose,
     PaymentStatus,
     ReturnChannel,
     State,
@@ -40,7 +44,7 @@ from dossiers.models import (
     SupplementStage,
 )
 from dossiers.uploads import MAX_FILES_PER_DOSSIER, check_upload, display_name
-from procedures.models import Component, Procedure, ProcedureVersion
+from procedures.models import Component, Fee, FeeKind, Procedure, ProcedureVersion
 from workcalendar import engine
 from workcalendar.calendars import calendar_for
 
@@ -52,6 +56,18 @@ SUPPLEMENT_WAIT_HOURS = 15 * 8
 class SupplementItem:
     name: str
     reason: str
+
+
+@dataclass(frozen=True)
+class FeeChoice:
+    """A fee line of the procedure version chosen at reception, and how many are charged."""
+
+    fee_id: int
+    quantity: int = 1
+
+
+# The most copies (or cases) one line may be charged for at the counter.
+MAX_FEE_QUANTITY = 1000
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -263,7 +279,6 @@ def dossier_create_draft(
             _("Cần họ tên và số định danh cá nhân của người nộp; vui lòng cập nhật hồ sơ cá nhân.")
         )
     rep = representative or {}
-    fee_total = version.fees.aggregate(total=Sum("amount"))["total"] or 0
     dossier = Dossier(
         procedure=procedure,
         version=version,
@@ -278,8 +293,9 @@ def dossier_create_draft(
         representative_national_id=rep.get("national_id", ""),
         representative_authorisation=rep.get("authorisation", ""),
         note=note,
-        fee_total=fee_total,
-        payment_status=PaymentStatus.UNPAID if fee_total else PaymentStatus.NOT_REQUIRED,
+        # The fees that apply are chosen when the dossier is received (dossier_receive).
+        fee_total=0,
+        payment_status=PaymentStatus.NOT_REQUIRED,
         **details,
     )
     dossier.full_clean(exclude=["state", "filed_by", "applicant"])
@@ -551,11 +567,233 @@ def _resolve_step_agency(dossier: Dossier, step_agency: Agency | None, order: in
     return receiving
 
 
+FEE_NOT_OF_VERSION = _("Khoản phí, lệ phí đã chọn không thuộc thủ tục của hồ sơ này.")
+
+
+def chosen_fee_lines(
+    lines: Sequence[Fee], choices: Sequence[FeeChoice] | None
+) -> list[tuple[Fee, int]]:
+    """The lines of the version's schedule that apply, with their quantities.
+
+    No choice: every line always charged, the default of each group of alternatives, no
+    line on request. A choice names lines of the version: a line always charged that it
+    leaves out is still charged once; a group it leaves out takes its default; a line on
+    request is charged only when chosen with a quantity above 0. Refused, with a message
+    for the clerk: a line of another procedure version, two lines of one group, a negative
+    (or too large) quantity, an always-charged line or an alternative with quantity 0.
+    """
+    by_pk = {line.pk: line for line in lines}
+    quantities: dict[int, int] = {}
+    for choice in choices or ():
+        line = by_pk.get(choice.fee_id)
+        if line is None:
+            raise DossierError(FEE_NOT_OF_VERSION, field="fees")
+        try:
+            quantity = int(choice.quantity)
+        except (TypeError, ValueError):
+            quantity = -1
+        if quantity < 0:
+            raise DossierError(
+                _("Số lượng của khoản “%(name)s” phải là số nguyên không âm.")
+                % {"name": line.name},
+                field="fees",
+            )
+        if quantity > MAX_FEE_QUANTITY:
+            raise DossierError(
+                _("Số lượng của khoản “%(name)s” tối đa là %(max)s.")
+                % {"name": line.name, "max": MAX_FEE_QUANTITY},
+                field="fees",
+            )
+        if quantity == 0 and line.kind != FeeKind.OPTIONAL:
+            raise DossierError(
+                _("Khoản “%(name)s” phải thu ít nhất một lần.") % {"name": line.name},
+                field="fees",
+            )
+        if line.pk in quantities:
+            raise DossierError(
+                _("Khoản “%(name)s” được chọn hai lần.") % {"name": line.name}, field="fees"
+            )
+        quantities[line.pk] = quantity
+    chosen_groups: dict[str, Fee] = {}
+    for pk in quantities:
+        line = by_pk[pk]
+        if line.kind != FeeKind.ALTERNATIVE:
+            continue
+        other = chosen_groups.get(line.group)
+        if other is not None:
+            raise DossierError(
+                _(
+                    "Chỉ áp dụng một mức trong nhóm “%(group)s”: đã chọn cả “%(first)s” "
+                    "và “%(second)s”."
+                )
+                % {"group": line.group, "first": other.name, "second": line.name},
+                field="fees",
+            )
+        chosen_groups[line.group] = line
+    applied: list[tuple[Fee, int]] = []
+    for line in lines:
+        if line.kind == FeeKind.ALWAYS:
+            applied.append((line, quantities.get(line.pk, 1)))
+        elif line.kind == FeeKind.ALTERNATIVE:
+            chosen = chosen_groups.get(line.group)
+            if (chosen is None and line.is_default) or chosen is line:
+                applied.append((line, quantities.get(line.pk, 1)))
+        elif quantities.get(line.pk):
+            applied.append((line, quantities[line.pk]))
+    return applied
+
+
+def _fees_paid(dossier: Dossier, purpose: str) -> int:
+    paid = dossier.payments.filter(purpose=purpose).aggregate(total=Sum("amount"))["total"]
+    return int(paid or 0)
+
+
+def fees_outstanding(dossier: Dossier) -> int:
+    """What remains to pay of the fees chosen at reception."""
+    return max(dossier.fee_total - _fees_paid(dossier, PaymentPurpose.FEES), 0)
+
+
+def _payment_status(dossier: Dossier) -> str:
+    """Paid only when payments cover the fees and every financial obligation asked."""
+    if not dossier.fee_total and not dossier.obligation_amount:
+        return PaymentStatus.NOT_REQUIRED
+    if fees_outstanding(dossier) or dossier.obligation_amount > _fees_paid(
+        dossier, PaymentPurpose.OBLIGATION
+    ):
+        return PaymentStatus.UNPAID
+    return PaymentStatus.PAID
+
+
+def _apply_fee_lines(locked: Dossier, choices: Sequence[FeeChoice] | None) -> list[DossierFee]:
+    lines = list(Fee.objects.filter(version_id=locked.version_id).order_by("id"))
+    applied = chosen_fee_lines(lines, choices)
+    locked.fee_lines.all().delete()
+    rows = DossierFee.objects.bulk_create(
+        [
+            DossierFee(
+                dossier=locked,
+                fee=line,
+                name=line.name,
+                amount=line.amount,
+                quantity=quantity,
+                unit=line.unit,
+            )
+            for line, quantity in applied
+        ]
+    )
+    locked.fee_total = sum(row.total for row in rows)
+    locked.payment_status = _payment_status(locked)
+    return rows
+
+
+def _clean_receipt(receipt_number: str) -> str:
+    cleaned = " ".join((receipt_number or "").split())
+    if not cleaned:
+        raise DossierError(
+            _("Cần số biên lai (hoặc số chứng từ) của khoản đã nộp."), field="receipt_number"
+        )
+    if len(cleaned) > 40:
+        raise DossierError(_("Số biên lai tối đa 40 ký tự."), field="receipt_number")
+    return cleaned
+
+
+def _record(
+    locked: Dossier, *, purpose: str, amount: int, receipt_number: str, actor: User, note: str
+) -> Payment:
+    now = _now()
+    year = timezone.localtime(now).year
+    try:
+        with transaction.atomic():
+            return Payment.objects.create(
+                dossier=locked,
+                purpose=purpose,
+                amount=amount,
+                receipt_number=receipt_number,
+                agency_id=locked.agency_id,
+                year=year,
+                paid_at=now,
+                recorded_by=actor,
+                note=note,
+            )
+    except IntegrityError as exc:
+        raise DossierError(
+            _("Biên lai số %(number)s đã được ghi nhận cho một khoản khác trong năm %(year)s.")
+            % {"number": receipt_number, "year": year},
+            field="receipt_number",
+        ) from exc
+
+
+def _payment_data(payment: Payment) -> dict[str, Any]:
+    return {
+        "payment": payment.pk,
+        "purpose": payment.purpose,
+        "amount": payment.amount,
+        "receipt_number": payment.receipt_number,
+    }
+
+
 @transaction.atomic
-def dossier_receive(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
-    """The clock starts: due moment from the deadline engine, its explanation stored."""
+def dossier_record_payment(
+    *, dossier: Dossier, actor: User, receipt_number: str, note: str = ""
+) -> Payment:
+    """The one-stop clerk records the fees paid at the counter, with the receipt's number.
+
+    The payment covers what remains of the fees chosen at reception; the dossier becomes
+    paid when nothing else is owed. A payment is not a transition: it is logged in the
+    history with the state unchanged.
+    """
+    receipt_number = _clean_receipt(receipt_number)
+    note = (note or "").strip()
+    locked = _locked(dossier)
+    if not perms.can_receive(locked, actor):
+        if not Dossier.objects.for_user(actor).filter(pk=locked.pk).exists():
+            raise DossierNotFound()
+        raise DossierError(_("Chỉ cán bộ một cửa của nơi tiếp nhận ghi nhận nộp phí, lệ phí."))
+    if locked.received_at is None:
+        raise TransitionConflict(
+            _("Hồ sơ chưa được tiếp nhận: phí, lệ phí được xác định khi tiếp nhận hồ sơ.")
+        )
+    amount = fees_outstanding(locked)
+    if amount <= 0:
+        raise TransitionConflict(_("Hồ sơ không còn khoản phí, lệ phí nào phải nộp."))
+    payment = _record(
+        locked,
+        purpose=PaymentPurpose.FEES,
+        amount=amount,
+        receipt_number=receipt_number,
+        actor=actor,
+        note=note,
+    )
+    locked.payment_status = _payment_status(locked)
+    locked.save(update_fields=["payment_status"])
+    _log(
+        locked,
+        action="record_payment",
+        from_state=locked.state,
+        actor=actor,
+        note=note,
+        data=_payment_data(payment),
+    )
+    dossier.payment_status = locked.payment_status
+    return payment
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    dossier: Dossier,
+    actor: User,
+    note: str = "",
+    fees: Sequence[FeeChoice] | None = None,
+) -> Dossier:
+    """The clock starts: due moment from the deadline engine, its explanation stored.
+
+    The fee lines that apply are chosen now (``fees``; the defaults when None) and stored
+    on the dossier as they are in the catalogue today.
+    """
 
     def before(locked: Dossier) -> None:
+        _apply_fee_lines(locked, fees)
         now = _now()
         version = locked.version
         result = engine.compute_due(
@@ -790,7 +1028,8 @@ def dossier_request_payment(
         raise DossierError(_("Số tiền nghĩa vụ tài chính phải lớn hơn 0."), field="amount")
 
     def before(locked: Dossier) -> None:
-        locked.obligation_amount = int(amount)
+        # Every obligation asked adds up: each is paid and confirmed with its receipt.
+        locked.obligation_amount += int(amount)
         locked.payment_status = PaymentStatus.UNPAID
         _pause(locked, PauseReason.PAYMENT, actor)
 
@@ -805,9 +1044,26 @@ def dossier_request_payment(
 
 
 @transaction.atomic
-def dossier_confirm_payment(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
+def dossier_confirm_payment(
+    *, dossier: Dossier, actor: User, receipt_number: str = "", note: str = ""
+) -> Dossier:
+    """The financial obligation was paid: recorded with the number of its receipt (or tax
+    payment document), then the clock runs again. No receipt number, no confirmation."""
+    receipt_number = _clean_receipt(receipt_number)
+
     def before(locked: Dossier) -> None:
-        locked.payment_status = PaymentStatus.PAID
+        owed = locked.obligation_amount - _fees_paid(locked, PaymentPurpose.OBLIGATION)
+        if owed > 0:
+            payment = _record(
+                locked,
+                purpose=PaymentPurpose.OBLIGATION,
+                amount=owed,
+                receipt_number=receipt_number,
+                actor=actor,
+                note=note,
+            )
+            resumed.update(_payment_data(payment))
+        locked.payment_status = _payment_status(locked)
         resumed.update(_resume(locked, actor))
 
     resumed: dict[str, Any] = {}
@@ -906,8 +1162,7 @@ def dossier_withdraw(*, dossier: Dossier, actor: User, reason: str = "") -> Doss
 @transaction.atomic
 def dossier_return(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
     def before(locked: Dossier) -> None:
-        if locked.payment_status == PaymentStatus.UNPAID and locked.fee_total:
-            locked.payment_status = PaymentStatus.PAID
+        # Returning the result never marks the fees paid: only a payment record does.
         locked.returned_at = _now()
         _finish_step(locked, locked.returned_at, actor)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tiep-nhan-truc-tiep/", views_staff.walk_in, name="walk_in"),
     path("ho-so/<str:ref>/", views_staff.dossier, name="dossier"),
     path("ho-so/<str:ref>/van-ban-ket-qua/", views_staff.result_file, name="result"),
+    path("ho-so/<str:ref>/nop-phi/", views_staff.record_payment, name="record_payment"),
     # <action> is the name of the service in services.ACTIONS (receive, hand_over, …).
     path("ho-so/<str:ref>/<slug:action>/", views_staff.action, name="action"),
 ]

@@ -9,6 +9,7 @@ refusal from a service, or a colleague who acted first comes back as a message i
 user's language, and nothing is stored.
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -32,19 +33,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from dossiers import selectors_staff, services
+from dossiers import permissions as perms
+from dossiers import selectors, selectors_staff, services
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.forms_staff import (
     ACTION_FORMS,
     ActionForm,
     HandOverForm,
     QueueFilterForm,
+    RecordPaymentForm,
     WalkInForm,
     WalkInProcedureForm,
     add_service_error,
 )
 from dossiers.models import Dossier
 from dossiers.selectors_staff import STAFF_ACTIONS, QueueFilters
+from procedures.money import vnd
 
 View = Callable[..., HttpResponseBase]
 
@@ -151,7 +155,78 @@ def dossier(request: HttpRequest, ref: str) -> HttpResponse:
     user = _user(request)
     found = selectors_staff.staff_dossier_or_404(user, ref)
     context = selectors_staff.dossier_page(found, user, timezone.now())
+    context.update(_money(found, user))
+    if any(
+        group.is_alternative or group.is_optional or any(line.unit for line in group.lines)
+        for group in context["fees"].possible
+    ):
+        # Receiving chooses the fee lines that apply: the clerk sees the receive form.
+        context["buttons"] = [
+            dataclasses.replace(button, confirm=False) if button.name == "receive" else button
+            for button in context["buttons"]
+        ]
     return render(request, "dossiers/staff/dossier.html", context)
+
+
+def _money(found: Dossier, user: User) -> dict[str, Any]:
+    """The fee lines, payments and whether this person records a payment now."""
+    fees = selectors.dossier_fees(found, with_payments=True)
+    return {
+        "fees": fees,
+        "can_record_payment": bool(fees.outstanding and perms.can_receive(found, user)),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_payment(request: HttpRequest, ref: str) -> HttpResponse:
+    """The one-stop clerk records the fees paid at the counter with the receipt's number."""
+    user = _user(request)
+    found = selectors_staff.staff_dossier_or_404(user, ref)
+    money = _money(found, user)
+    if not money["can_record_payment"]:
+        messages.error(
+            request,
+            _(
+                "Không ghi nhận được khoản nộp cho hồ sơ %(code)s: hồ sơ không còn phí, lệ phí "
+                "phải nộp, hoặc việc này không thuộc nhiệm vụ của bạn."
+            )
+            % {"code": found.code},
+        )
+        return redirect("staff:dossier", ref=found.ref)
+    form = RecordPaymentForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                payment = services.dossier_record_payment(
+                    dossier=found,
+                    actor=user,
+                    receipt_number=form.cleaned_data["receipt_number"],
+                    note=form.cleaned_data["note"],
+                )
+            except DossierNotFound as exc:
+                raise Http404(str(exc.message)) from exc
+            except TransitionConflict as exc:
+                messages.error(request, str(exc.message))
+                return redirect("staff:dossier", ref=found.ref)
+            except DossierError as exc:
+                add_service_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(
+                    request,
+                    _("Đã ghi nhận %(amount)s, biên lai số %(number)s, cho hồ sơ %(code)s.")
+                    % {
+                        "amount": vnd(payment.amount),
+                        "number": payment.receipt_number,
+                        "code": found.code,
+                    },
+                )
+                return redirect("staff:dossier", ref=found.ref)
+    context = {"dossier": found, "form": form, **money}
+    return render(request, "dossiers/staff/payment.html", context, status=status)
 
 
 @login_required

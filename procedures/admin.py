@@ -14,7 +14,16 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from procedures.models import Component, Fee, Field, Procedure, ProcedureVersion, ProcessStep
+from procedures.fees import validate_fee_lines
+from procedures.models import (
+    Component,
+    Fee,
+    FeeKind,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+)
 from procedures.services import procedure_version_validate, steps_exceed_limit_error
 
 
@@ -68,9 +77,54 @@ class ComponentInline(admin.TabularInline):
     extra = 0
 
 
+class FeeScheduleFormSet(BaseInlineFormSet):
+    """The fee lines kept must form a schedule: every group of alternatives has at least
+    two lines and exactly one default."""
+
+    def _kept(self) -> list[Any]:
+        return [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not (self.can_delete and form.cleaned_data.get("DELETE"))
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        lines = [
+            Fee(
+                kind=form.cleaned_data.get("kind") or FeeKind.ALWAYS,
+                group=(form.cleaned_data.get("group") or "").strip(),
+                is_default=bool(form.cleaned_data.get("is_default")),
+            )
+            for form in self._kept()
+        ]
+        validate_fee_lines(lines)
+
+    def save(self, commit: bool = True) -> Any:
+        if commit:
+            # Lines losing their default (or deleted) give it up first, so that the table's
+            # "one default per group" holds while the rows are saved one by one.
+            losing = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk
+                and getattr(form, "cleaned_data", None)
+                and (form.cleaned_data.get("DELETE") or not form.cleaned_data.get("is_default"))
+            ]
+            Fee.objects.filter(pk__in=losing, is_default=True).update(is_default=False)
+        return super().save(commit)
+
+
 class FeeInline(admin.TabularInline):
+    """Each line: always charged, one of a group of alternatives (one default per group),
+    or on request per unit. Alternatives are never added up."""
+
     model = Fee
-    fields = ["name", "amount", "note"]
+    formset = FeeScheduleFormSet
+    fields = ["name", "amount", "unit", "kind", "group", "is_default", "note"]
     extra = 0
 
 

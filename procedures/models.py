@@ -202,19 +202,101 @@ class Component(models.Model):
         return self.name
 
 
+class FeeKind(models.TextChoices):
+    """How a fee line applies to a dossier (DESIGN §14)."""
+
+    ALWAYS = "always", _("Luôn thu")
+    ALTERNATIVE = "alternative", _("Một trong các mức")
+    OPTIONAL = "optional", _("Khi có yêu cầu")
+
+
 class Fee(models.Model):
+    """One line of the fee schedule of a version.
+
+    A line is always charged, or one of a group of alternatives (standard / reduced / exempt:
+    exactly one line of a group applies to a dossier, the default one unless the one-stop
+    clerk chooses another at reception), or charged only on request, per copy. Alternatives
+    are never added up.
+    """
+
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     name = models.CharField(_("khoản phí, lệ phí"), max_length=300)
     amount = models.PositiveBigIntegerField(_("mức thu (đồng)"))
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("cách áp dụng"), max_length=12, choices=FeeKind.choices, default=FeeKind.ALWAYS
+    )
+    group = models.CharField(
+        _("nhóm mức thu thay thế"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Các mức cùng nhóm thay thế nhau: mỗi hồ sơ chỉ áp dụng một mức của nhóm. "
+            "Chỉ điền khi cách áp dụng là “Một trong các mức”."
+        ),
+    )
+    is_default = models.BooleanField(
+        _("mức mặc định của nhóm"),
+        default=False,
+        help_text=_("Mức áp dụng khi không có lý do chọn mức khác (mỗi nhóm đúng một mức)."),
+    )
+    unit = models.CharField(
+        _("đơn vị tính"),
+        max_length=30,
+        blank=True,
+        help_text=_("Khi thu theo số lượng, ví dụ: bản, trường hợp."),
+    )
 
     class Meta:
         verbose_name = _("phí, lệ phí")
         verbose_name_plural = _("phí, lệ phí")
         ordering = ["version_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=FeeKind.ALTERNATIVE) & ~Q(group=""))
+                | (~Q(kind=FeeKind.ALTERNATIVE) & Q(group="")),
+                name="fee_group_iff_alternative",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=False) | Q(kind=FeeKind.ALTERNATIVE),
+                name="fee_default_only_alternative",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "group"],
+                condition=Q(is_default=True),
+                name="fee_one_default_per_group",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.amount:,} đ"
+        from procedures.money import vnd
+
+        per = f"/{self.unit}" if self.unit else ""
+        return f"{self.name}: {vnd(self.amount)}{per}"
+
+    @property
+    def is_alternative(self) -> bool:
+        return self.kind == FeeKind.ALTERNATIVE
+
+    @property
+    def is_optional(self) -> bool:
+        return self.kind == FeeKind.OPTIONAL
+
+    def clean(self) -> None:
+        if self.kind == FeeKind.ALTERNATIVE and not self.group.strip():
+            raise ValidationError(
+                {"group": _("Mức thu thay thế cần tên nhóm (các mức cùng nhóm thay thế nhau).")},
+                code="group_required",
+            )
+        if self.kind != FeeKind.ALTERNATIVE and self.group:
+            raise ValidationError(
+                {"group": _("Chỉ mức thu thay thế mới thuộc một nhóm.")}, code="group_not_allowed"
+            )
+        if self.is_default and self.kind != FeeKind.ALTERNATIVE:
+            raise ValidationError(
+                {"is_default": _("Chỉ mức thu thay thế mới là mức mặc định của nhóm.")},
+                code="default_not_alternative",
+            )
 
 
 class ProcessStep(models.Model):

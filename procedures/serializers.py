@@ -24,11 +24,18 @@ class AgencyOut(serializers.ModelSerializer[Agency]):
 
 
 class FeeOut(serializers.ModelSerializer[Fee]):
+    """A fee line: ``always`` charged, one ``alternative`` of its ``group`` (exactly one line
+    of a group applies, ``is_default`` unless the clerk chooses another; never add them up),
+    or ``optional``, on request, per ``unit``."""
+
     amount = serializers.IntegerField(read_only=True, help_text=_("Mức thu, đồng"))
+    group = serializers.CharField(
+        read_only=True, help_text=_("Nhóm mức thu thay thế; trống nếu không thuộc nhóm nào")
+    )
 
     class Meta:
         model = Fee
-        fields = ["name", "amount", "note"]
+        fields = ["id", "name", "amount", "unit", "kind", "group", "is_default", "note"]
         read_only_fields = fields
 
 

@@ -16,11 +16,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Department
+from procedures.fees import validate_fee_lines
 from procedures.models import (
     HOURS_PER_WORKING_DAY,
     Component,
     ComponentKind,
     Fee,
+    FeeKind,
     Procedure,
     ProcedureVersion,
     ProcessStep,
@@ -59,9 +61,15 @@ class ComponentSpec:
 
 @dataclass(frozen=True)
 class FeeSpec:
+    """One line of the fee schedule, in order (see ``procedures.models.Fee``)."""
+
     name: str
     amount: int
     note: str = ""
+    kind: str = FeeKind.ALWAYS
+    group: str = ""
+    is_default: bool = False
+    unit: str = ""
 
 
 def steps_exceed_limit_error(*, steps_hours: int, limit_hours: int) -> ValidationError:
@@ -224,16 +232,36 @@ def _sync_children(
             step.save()
     ProcessStep.objects.filter(pk__in=[s.pk for s in existing_steps.values()]).delete()
 
+    validate_fee_lines(fees)
     existing_fees = list(version.fees.order_by("id"))
+    Fee.objects.filter(pk__in=[f.pk for f in existing_fees[len(fees) :]]).delete()
+    # Changed lines are stored in order without their default mark, then the defaults are
+    # set: no moment has two defaults in a group (a constraint of the table), and new lines
+    # keep the catalogue's order.
+    defaults: list[Fee] = []
     for index, fee_spec in enumerate(fees):
         fee = existing_fees[index] if index < len(existing_fees) else Fee(version=version)
-        fee_values = {"name": fee_spec.name, "amount": fee_spec.amount, "note": fee_spec.note}
-        if fee.pk is None or any(getattr(fee, k) != v for k, v in fee_values.items()):
-            for key, value in fee_values.items():
-                setattr(fee, key, value)
-            fee.full_clean(exclude=["version"])
-            fee.save()
-    Fee.objects.filter(pk__in=[f.pk for f in existing_fees[len(fees) :]]).delete()
+        fee_values: dict[str, object] = {
+            "name": fee_spec.name,
+            "amount": fee_spec.amount,
+            "note": fee_spec.note,
+            "kind": fee_spec.kind,
+            "group": fee_spec.group,
+            "is_default": fee_spec.is_default,
+            "unit": fee_spec.unit,
+        }
+        if fee.pk is not None and all(getattr(fee, k) == v for k, v in fee_values.items()):
+            continue
+        for key, value in fee_values.items():
+            setattr(fee, key, value)
+        fee.full_clean(exclude=["version"], validate_constraints=False)
+        fee.is_default = False
+        fee.save()
+        if fee_spec.is_default:
+            defaults.append(fee)
+    for fee in defaults:
+        fee.is_default = True
+        fee.save(update_fields=["is_default"])
 
 
 @transaction.atomic

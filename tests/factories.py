@@ -1,6 +1,7 @@
 """factory-boy factories shared by the suite; one trait per role or state."""
 
 import datetime
+from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
@@ -12,6 +13,7 @@ from procedures.models import (
     Component,
     ComponentKind,
     Fee,
+    FeeKind,
     Field,
     OnlineLevel,
     Procedure,
@@ -151,12 +153,35 @@ class ComponentFactory(factory.django.DjangoModelFactory):
 
 
 class FeeFactory(factory.django.DjangoModelFactory):
+    """A fee line, always charged; ``FeeFactory(alternative="Nhóm", default=True)`` one of
+    the group's alternatives; ``FeeFactory(optional=True)`` on request, per copy."""
+
     class Meta:
         model = Fee
 
     version = factory.SubFactory(ProcedureVersionFactory)
     name = "Lệ phí"
     amount = 0
+    kind = FeeKind.ALWAYS
+
+    class Params:
+        alternative = ""
+        default = False
+        optional = factory.Trait(kind=FeeKind.OPTIONAL, unit="bản")
+
+    @factory.lazy_attribute
+    def group(self) -> str:
+        return str(self.alternative)
+
+    @factory.lazy_attribute
+    def is_default(self) -> bool:
+        return bool(self.default)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        if kwargs.get("group"):
+            kwargs["kind"] = FeeKind.ALTERNATIVE
+        return kwargs
 
 
 class ProcessStepFactory(factory.django.DjangoModelFactory):

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind, Department
-from procedures.models import Field, Procedure, ProcedureVersion
+from procedures.models import FeeKind, Field, Procedure, ProcedureVersion
 from procedures.services import (
     ComponentSpec,
     FeeSpec,
@@ -106,6 +106,21 @@ def _step_specs(
     return specs
 
 
+def _fee_spec(data: Mapping[str, Any]) -> FeeSpec:
+    """A fee line of the catalogue: ``kind`` is "always" (the default), "alternative" (with
+    its ``group`` and, on one line of the group, ``"default": true``) or "optional" (on
+    request, per ``unit``)."""
+    return FeeSpec(
+        name=data["name"],
+        amount=int(data["amount"]),
+        note=data.get("note", ""),
+        kind=data.get("kind", FeeKind.ALWAYS),
+        group=data.get("group", ""),
+        is_default=bool(data.get("default", False)),
+        unit=data.get("unit", ""),
+    )
+
+
 def _version_snapshot(version: ProcedureVersion) -> tuple[Any, ...]:
     return (
         version.effective_until,
@@ -127,7 +142,18 @@ def _version_snapshot(version: ProcedureVersion) -> tuple[Any, ...]:
             )
             for c in version.components.order_by("order")
         ],
-        [FeeSpec(name=f.name, amount=f.amount, note=f.note) for f in version.fees.order_by("id")],
+        [
+            FeeSpec(
+                name=f.name,
+                amount=f.amount,
+                note=f.note,
+                kind=f.kind,
+                group=f.group,
+                is_default=f.is_default,
+                unit=f.unit,
+            )
+            for f in version.fees.order_by("id")
+        ],
         [
             StepSpec(
                 name=s.name,
@@ -169,10 +195,7 @@ def _load_version(
             )
             for c in data["components"]
         ],
-        "fees": [
-            FeeSpec(name=f["name"], amount=int(f["amount"]), note=f.get("note", ""))
-            for f in data["fees"]
-        ],
+        "fees": [_fee_spec(f) for f in data["fees"]],
         "steps": _step_specs(data["steps"], units, report),
     }
     try:

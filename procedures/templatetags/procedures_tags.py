@@ -1,20 +1,23 @@
-"""Formatting for the catalogue pages: money in đồng, time limits in working days."""
+"""Formatting for the catalogue pages: fee summaries, time limits in working days (money
+itself is written by the ``money`` library's ``vnd``)."""
 
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from procedures import money
+from procedures.fees import FeeGroup, group_fees
 from procedures.models import HOURS_PER_WORKING_DAY, Fee, ProcedureVersion
 
 register = template.Library()
 
 
 @register.filter
-def vnd(amount: int | None) -> str:
-    """100000 → "100.000 đ" (Vietnamese groups thousands with a dot)."""
-    if amount is None:
-        return ""
-    return f"{int(amount):,} đ".replace(",", ".")
+def fee_groups(version: ProcedureVersion | None) -> list[FeeGroup]:
+    """The prefetched fee lines of a version, the alternatives of one group together."""
+    if version is None:
+        return []
+    return group_fees(version.fees.all())
 
 
 @register.filter
@@ -42,5 +45,5 @@ def fee_summary(version: ProcedureVersion | None) -> str:
             return version.fee_description
         return _("Không thu phí, lệ phí")
     if len(amounts) == 1:
-        return vnd(amounts[0])
-    return _("Từ %(amount)s") % {"amount": vnd(amounts[0])}
+        return money.vnd(amounts[0])
+    return _("Từ %(amount)s") % {"amount": money.vnd(amounts[0])}

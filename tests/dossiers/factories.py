@@ -25,6 +25,10 @@ Typical use (fixtures from ``tests/dossiers/conftest.py``)::
         client.force_login(world.citizen)
         client.post(url, {"component": world.components[0].pk, "file": make_pdf_upload()})
 
+Fees: the world's procedure charges nothing until ``add_fees(world)`` gives it the judicial
+record's schedule (``WorldFees``): one of 200.000 đ (standard, the default), 100.000 đ
+(reduced) or 0 đ (exempt), and copies on request at 5.000 đ each.
+
 Also: ``draft_with_files(world)`` (a draft with every required file), ``another_citizen()``
 (someone whose dossiers the world's citizen must not reach), ``SUPPLEMENT_ITEMS`` (what
 the builders ask for), and the ``media_root`` fixture (uploads go to a fresh folder).
@@ -40,12 +44,13 @@ from accounts.models import User
 from agencies.models import Agency, Department
 from dossiers import services
 from dossiers.models import Decision, Dossier, State
-from procedures.models import Component, Procedure, ProcedureVersion
+from procedures.models import Component, Fee, Procedure, ProcedureVersion
 from tests.factories import (
     AgencyFactory,
     CitizenFactory,
     ComponentFactory,
     DepartmentFactory,
+    FeeFactory,
     ProcedureFactory,
     ProcedureVersionFactory,
     ProcessStepFactory,
@@ -83,6 +88,47 @@ class World:
     @property
     def required_components(self) -> list[Component]:
         return [c for c in self.components if c.required]
+
+
+@dataclass
+class WorldFees:
+    """The schedule ``add_fees`` gives the world's procedure version."""
+
+    standard: Fee
+    reduced: Fee
+    exempt: Fee
+    copy: Fee
+
+    GROUP = "Phí cung cấp thông tin lý lịch tư pháp"
+
+
+def add_fees(world: World) -> WorldFees:
+    """Alternatives 200.000 / 100.000 / 0 đ (standard by default) and copies on request."""
+    group = WorldFees.GROUP
+    made = {
+        "standard": FeeFactory(
+            version=world.version, name=group, amount=200_000, alternative=group, default=True
+        ),
+        "reduced": FeeFactory(
+            version=world.version,
+            name=f"{group} (sinh viên, người có công với cách mạng)",
+            amount=100_000,
+            alternative=group,
+        ),
+        "exempt": FeeFactory(
+            version=world.version,
+            name="Miễn phí (trẻ em, người cao tuổi, người khuyết tật, hộ nghèo)",
+            amount=0,
+            alternative=group,
+        ),
+        "copy": FeeFactory(
+            version=world.version,
+            name="Phí cấp thêm Phiếu (nếu có yêu cầu)",
+            amount=5_000,
+            optional=True,
+        ),
+    }
+    return WorldFees(**made)
 
 
 def another_citizen(**fields: Any) -> User:

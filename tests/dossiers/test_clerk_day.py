@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dossiers import search, selectors_staff
 from dossiers.models import Dossier, State
-from tests.dossiers.factories import World, build_dossier
+from tests.dossiers.factories import World, add_fees, build_dossier
 from tests.dossiers.test_staff_pages import (
     codes_in_order,
     events_of,
@@ -332,7 +332,6 @@ def test_files_for_no_component_are_listed_as_other_files(world, as_user, media_
     [
         (State.SUBMITTED, "clerk", "receive", State.RECEIVED),
         (State.RECEIVED, "clerk", "hand_over", State.IN_APPRAISAL),
-        (State.AWAITING_PAYMENT, "clerk", "confirm_payment", State.IN_APPRAISAL),
         (State.READY_FOR_RETURN, "clerk", "return_result", State.RETURNED),
     ],
 )
@@ -368,7 +367,23 @@ def test_actions_that_need_input_keep_their_page_and_have_no_dialog(world, as_us
     html = page(as_user(world.clerk).get(url("dossier", dossier.ref)))
     for action in ("request_supplement", "refuse"):
         assert f'data-action="{action}" href="{url("action", dossier.ref, action)}">' in html
-        assert f'id="confirm-{action}"' not in html
+
+
+def test_receiving_a_dossier_with_fee_lines_to_choose_opens_the_receive_form(world, as_user):
+    """The applicable fee line is chosen at reception: no one-click receive then."""
+    add_fees(world)
+    dossier = build_dossier(world, State.SUBMITTED)
+    html = page(as_user(world.clerk).get(url("dossier", dossier.ref)))
+    assert f'data-action="receive" href="{url("action", dossier.ref, "receive")}">' in html
+    assert 'id="confirm-receive"' not in html
+
+
+def test_confirming_a_payment_asks_for_its_receipt_on_its_page(world, as_user):
+    dossier = build_dossier(world, State.AWAITING_PAYMENT)
+    html = page(as_user(world.clerk).get(url("dossier", dossier.ref)))
+    action = "confirm_payment"
+    assert f'data-action="{action}" href="{url("action", dossier.ref, action)}">' in html
+    assert f'id="confirm-{action}"' not in html
 
 
 def test_the_hand_over_dialog_names_the_next_step_and_offers_choosing_a_person(world, as_user):
