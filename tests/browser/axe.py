@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,14 +55,19 @@ class Audit:
     page: Page
     loads: int = 0
     audited_load: int = -1
-    violations: list[Violation] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)  # serious and critical
+    findings: list[Violation] = field(default_factory=list)  # every impact, for the record
     audited_urls: list[str] = field(default_factory=list)
 
     def on_load(self, _page: Page) -> None:
         self.loads += 1  # no Playwright call here: the audit runs from the test's own thread
 
-    def check(self) -> None:
-        if self.page.is_closed() or self.audited_load == self.loads or self.loads == 0:
+    def check(self, *, again: bool = False) -> None:
+        """Audit the current document, unless it was audited already (``again``: audit it
+        anyway, for a page that changed without loading a new document)."""
+        if self.page.is_closed() or self.loads == 0:
+            return
+        if self.audited_load == self.loads and not again:
             return
         url = self.page.url
         if not url.startswith("http"):
@@ -78,10 +84,12 @@ class Audit:
         self.audited_load = self.loads
         self.audited_urls.append(url)
         for item in found:
+            violation = Violation(
+                item["id"], item["impact"], item["help"], tuple(item["targets"]), url
+            )
+            self.findings.append(violation)
             if item["impact"] in FAILING_IMPACTS:
-                self.violations.append(
-                    Violation(item["id"], item["impact"], item["help"], tuple(item["targets"]), url)
-                )
+                self.violations.append(violation)
 
     def report(self) -> str:
         unique = list(dict.fromkeys(self.violations))
@@ -89,6 +97,13 @@ class Audit:
 
 
 AUDITS: dict[int, Audit] = {}
+
+
+def audit_now(page: Page) -> None:
+    """Audit the page as it is now: after a script changed it in place (Swagger UI opening an
+    operation), which no navigation would catch."""
+    AUDITS[id(page)].check(again=True)
+
 
 # What a test does that may take the page to another document.
 PAGE_ACTIONS = ("goto", "reload", "go_back", "go_forward", "click", "press")
@@ -112,6 +127,17 @@ def watch_navigations(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(Page, name, _before(lambda p: p, getattr(Page, name)))
     for name in LOCATOR_ACTIONS:
         monkeypatch.setattr(Locator, name, _before(lambda loc: loc.page, getattr(Locator, name)))
+
+
+def write_record(audits: list[Audit], path: Path) -> None:
+    """test-artifacts/axe/<test>.txt: the pages audited and everything axe said of them
+    (moderate and minor findings too, which do not fail the test)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for audit in audits:
+        lines += [f"audited {url}" for url in audit.audited_urls]
+        lines += [str(v) for v in dict.fromkeys(audit.findings)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def fail_on_violations(audits: list[Audit]) -> None:

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.axe import AUDITS, Audit, fail_on_violations, watch_navigations
+from tests.browser.axe import AUDITS, Audit, fail_on_violations, watch_navigations, write_record
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -45,7 +46,9 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def axe_audit(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Page], Audit]]:
+def axe_audit(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Callable[[Page], Audit]]:
     """Attach an axe-core audit to a page; the test fails at teardown on any serious or
     critical violation found on any document the page showed."""
     watch_navigations(monkeypatch)
@@ -62,6 +65,7 @@ def axe_audit(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Page], Audi
 
     for audit in audits:
         AUDITS.pop(id(audit.page), None)
+    write_record(audits, ARTIFACTS / "axe" / f"{request.node.name}.txt")
     fail_on_violations(audits)
 
 
