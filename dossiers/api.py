@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -48,7 +48,15 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         if exc.field:
             body["field"] = exc.field
         return Response(body, status=exc.status_code)
+    if isinstance(exc, ParseError) and str(exc.detail).startswith(PARSE_ERROR_PREFIXES):
+        # DRF's parsers word these in English without gettext; the reason stays technical.
+        reason = str(exc.detail).split(" - ", 1)[-1]
+        exc = ParseError(_("Không đọc được dữ liệu gửi lên: %(reason)s") % {"reason": reason})
     return exception_handler(exc, context)
+
+
+# The untranslated messages of rest_framework.parsers ("JSON parse error - …").
+PARSE_ERROR_PREFIXES = ("JSON parse error - ", "Multipart form parse error - ")
 
 
 def lookup(queryset: QuerySet[Dossier], ref: str) -> Dossier:

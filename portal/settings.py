@@ -60,7 +60,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Vietnamese unless the visitor chose English (the language cookie); never Accept-Language.
+    "portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -161,6 +162,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form (expired page, cookies blocked) gets the portal's own explanation.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -169,7 +172,14 @@ CONTENT_SECURITY_POLICY = (
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# locale/vi completes the frameworks' Vietnamese (Django, DRF, django-axes): LOCALE_PATHS win
+# over the packages' own catalogues. locale/en translates the project's Vietnamese msgids.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The choice of English is remembered for a year (Django's default lasts until the browser
+# closes), and sent only over HTTPS in production.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -274,6 +284,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No anchor links inside the operation buttons (axe: nested-interactive); Swagger UI's
+    # own default otherwise.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     # Request bodies get their own components, so an upload is documented as a binary file
     # (multipart), not as the URL a FileField shows in a response.
     "COMPONENT_SPLIT_REQUEST": True,

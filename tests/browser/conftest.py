@@ -2,18 +2,25 @@
 
 The sync Playwright API runs an event loop in the test thread, so Django's "no ORM calls
 from async context" guard would refuse the test's own database writes: allowed here only.
+
+Every page a test opens is audited with axe-core (tests/browser/axe.py): a serious or
+critical accessibility violation on any page the test visited fails it.
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
+
+from tests.browser.axe import AUDITS, Audit, fail_on_violations, watch_navigations, write_record
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -39,14 +46,41 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:
-    """A fresh desktop-sized page (1280 px wide) in Vietnamese, one context per test."""
+def axe_audit(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Callable[[Page], Audit]]:
+    """Attach an axe-core audit to a page; the test fails at teardown on any serious or
+    critical violation found on any document the page showed."""
+    watch_navigations(monkeypatch)
+    audits: list[Audit] = []
+
+    def attach(page: Page) -> Audit:
+        audit = Audit(page)
+        page.on("load", audit.on_load)
+        AUDITS[id(page)] = audit
+        audits.append(audit)
+        return audit
+
+    yield attach
+
+    for audit in audits:
+        AUDITS.pop(id(audit.page), None)
+    write_record(audits, ARTIFACTS / "axe" / f"{request.node.name}.txt")
+    fail_on_violations(audits)
+
+
+@pytest.fixture
+def page(browser, live_server, axe_audit) -> Iterator[object]:
+    """A fresh desktop-sized page (1280 px wide) in Vietnamese, one context per test, audited
+    by axe-core on every document it shows."""
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="vi-VN"
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    audit = axe_audit(page)
     yield page
+    audit.check()  # the page the test ended on, before the context goes
     context.close()
 
 

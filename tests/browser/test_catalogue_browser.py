@@ -1,5 +1,6 @@
 """The catalogue in a real browser: search without diacritics, read the guidance, on a
-desktop and on a phone; and the offline API docs page renders."""
+desktop and on a phone; and the offline API docs page renders. axe-core audits every page
+(tests/browser/conftest.py)."""
 
 from pathlib import Path
 from urllib.parse import urlparse
@@ -7,6 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, Request, ViewportSize, expect
 
+from tests.browser.axe import audit_now
 from tests.procedures.catalogue import BIRTH_CODE, build_catalogue
 
 pytestmark = [
@@ -104,5 +106,12 @@ def test_api_docs_render_offline(page: Page, live_server, screenshot_dir: Path) 
         page.locator(".opblock-summary-path", has_text="/api/v1/procedures/").first
     ).to_be_visible()
     page.screenshot(path=screenshot_dir / "api-docs-1280.png", full_page=False)
+    # The page speaks the portal's language and leads back to it.
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.get_by_role("link", name="Cổng dịch vụ công Một Cửa")).to_be_visible()
+    # One operation opened: its parameters and responses pass axe-core too.
+    page.locator(".opblock-summary-path", has_text="/api/v1/procedures/").first.click()
+    expect(page.locator(".opblock.is-open .parameters-container")).to_be_visible()
+    audit_now(page)
     assert foreign == []
     assert blocked == []
