@@ -180,11 +180,10 @@ class UserAdmin(DjangoUserAdmin):
         if refused:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
-        if not change:
-            if password_reset_send(user=obj):
-                self.message_user(
-                    request, _("Đã gửi cho người dùng liên kết để tự chọn mật khẩu."), messages.INFO
-                )
+        if not change and password_reset_send(user=obj):
+            self.message_user(
+                request, _("Đã gửi cho người dùng liên kết để tự chọn mật khẩu."), messages.INFO
+            )
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -16,7 +16,6 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -353,7 +352,10 @@ def password_reset_link(user: User) -> str:
     return _absolute(
         reverse(
             "accounts:password_reset_confirm",
-            kwargs={"uidb64": _uidb64(user), "token": password_reset_token_generator.make_token(user)},
+            kwargs={
+                "uidb64": _uidb64(user),
+                "token": password_reset_token_generator.make_token(user),
+            },
         )
     )
 
@@ -391,7 +393,9 @@ RESET_EMAIL = _(
     "mở liên kết sau (dùng được một lần, trong %(hours)s giờ):\n\n%(link)s\n\n"
     "Nếu bạn không yêu cầu, hãy bỏ qua thư này: mật khẩu của bạn không thay đổi."
 )
-RESET_SMS = _("Một Cửa: đặt lại mật khẩu tại %(link)s (dùng một lần). Không yêu cầu? Bỏ qua tin này.")
+RESET_SMS = _(
+    "Một Cửa: đặt lại mật khẩu tại %(link)s (dùng một lần). Không yêu cầu? Bỏ qua tin này."
+)
 
 
 def password_reset_send(*, user: User, by_phone: bool = False) -> bool:
@@ -462,7 +466,7 @@ WHAT_PHONE = _("số điện thoại")
 WHAT_NATIONAL_ID = _("số định danh cá nhân")
 
 
-def _tell_owner(owner: User, what: str) -> None:
+def _tell_owner(owner: User, what: StrOrPromise) -> None:
     """The owner of a taken e-mail, phone or ID number hears that someone used it."""
     values = {
         "name": owner.full_name or owner.email,

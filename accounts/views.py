@@ -148,7 +148,7 @@ class PortalPasswordChangeDoneView(PasswordChangeDoneView):
 
 
 class PasswordResetRequestView(FormView):
-    """"Forgot password": asks for the e-mail or phone; always the same answer."""
+    """ "Forgot password": asks for the e-mail or phone; always the same answer."""
 
     form_class = PasswordResetRequestForm
     template_name = "accounts/password_reset.html"

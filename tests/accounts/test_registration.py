@@ -154,7 +154,7 @@ def test_a_taken_email_phone_or_id_number_is_not_revealed(
     else:
         # What was taken is not said: the e-mail's owner learns no more than "not opened".
         (message,) = to_registrant
-        assert registrant_hears in message.subject + message.body
+        assert registrant_hears in f"{message.subject} {message.body}"
         assert "số điện thoại" not in message.body.split("Nếu bạn đã có")[0]
 
 
