@@ -155,9 +155,7 @@ def test_the_matrix_covers_the_dossier_routes(debug):
 @pytest.mark.parametrize(
     "role", ["anonymous", "citizen", "clerk", "specialist", "head", "supervisor", "administrator"]
 )
-def test_every_dossier_route_is_404_to_outsiders(
-    client, debug, foreign_dossier, outsiders, role
-):
+def test_every_dossier_route_is_404_to_outsiders(client, debug, foreign_dossier, outsiders, role):
     dossier, stored = foreign_dossier
     user = outsiders[role]
     if user is not None:
