@@ -1,15 +1,28 @@
-"""Django admin for people: staff accounts, their agency, department and role groups."""
+"""Django admin for people: staff accounts, their agency, department and role groups.
+
+Privilege stays where it is given: only a superuser grants roles, permissions, admin access
+or superuser status, and only a superuser changes a superuser. Nobody sets another
+person's password, not even on a new account: the person gets a one-time link to choose
+it. Every change made here is in Django's admin log with the fields it changed, which
+administrators read under "Nhật ký quản trị".
+"""
 
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
-from accounts.services import normalize_email
+from accounts.services import normalize_email, password_reset_send
 from accounts.validators import normalize_phone
 
 
@@ -29,6 +42,10 @@ PERSONAL_FIELDS = (
     "preferred_language",
 )
 ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+# What only a superuser may change: these grant power.
+PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+# Where a one-time link goes: whoever changes them could take the account over.
+CONTACT_FIELDS = ("email", "phone")
 
 
 class _UserFormMixin(forms.ModelForm):
@@ -52,10 +69,19 @@ class _UserFormMixin(forms.ModelForm):
         return cleaned
 
 
-class StaffCreationForm(_UserFormMixin, AdminUserCreationForm):
+class StaffCreationForm(_UserFormMixin, forms.ModelForm):
+    """A new account has no password: its owner chooses one through the link sent after."""
+
     class Meta:
         model = User
         fields = ("email", "full_name", "phone", "agency", "department")
+
+    def save(self, commit: bool = True) -> User:
+        user: User = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
 
 
 class StaffChangeForm(_UserFormMixin, UserChangeForm):
@@ -63,7 +89,6 @@ class StaffChangeForm(_UserFormMixin, UserChangeForm):
         model = User
         fields = (
             "email",
-            "password",
             *PERSONAL_FIELDS,
             "agency",
             "department",
@@ -92,8 +117,9 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ("agency", "department")
     filter_horizontal = ("groups", "user_permissions")
     readonly_fields = ("last_login", "date_joined")
+    actions = ["send_password_reset_link"]
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email",)}),
         (
             _("Thông tin cá nhân"),
             {"fields": PERSONAL_FIELDS},
@@ -116,9 +142,6 @@ class UserAdmin(DjangoUserAdmin):
                     "phone",
                     "agency",
                     "department",
-                    "usable_password",
-                    "password1",
-                    "password2",
                 ),
             },
         ),
@@ -127,3 +150,88 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("số định danh"), ordering="national_id")
     def masked_national_id(self, obj: User) -> str:
         return mask_national_id(obj.national_id)
+
+    # --- who may change what ---------------------------------------------------------------
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += PRIVILEGE_FIELDS
+            if obj is not None:
+                readonly += CONTACT_FIELDS
+        if obj is not None and obj.pk == request.user.pk:
+            readonly.append("is_active")  # nobody locks themselves out by a slip
+        return readonly
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # Read-only fields are not in the form, so a crafted POST cannot reach them; this is
+        # the last guard should a form ever carry them again.
+        refused = set(self.get_readonly_fields(request, obj)) & set(form.changed_data)
+        if refused:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+        if not change and password_reset_send(user=obj):
+            self.message_user(
+                request, _("Đã gửi cho người dùng liên kết để tự chọn mật khẩu."), messages.INFO
+            )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Nobody sets another person's password here; one's own is changed on the account
+        page, where the current password is asked."""
+        if str(request.user.pk) != str(id):
+            raise Http404
+        return HttpResponseRedirect(reverse("accounts:password_change"))
+
+    @admin.action(description=_("Gửi liên kết đặt lại mật khẩu"), permissions=["change"])
+    def send_password_reset_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        sent = 0
+        for user in queryset:
+            if password_reset_send(user=user):
+                sent += 1
+                self.log_change(request, user, str(_("Đã gửi liên kết đặt lại mật khẩu.")))
+        self.message_user(
+            request,
+            ngettext(
+                "Đã gửi liên kết đặt lại mật khẩu cho %(count)d người.",
+                "Đã gửi liên kết đặt lại mật khẩu cho %(count)d người.",
+                sent,
+            )
+            % {"count": sent},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """The admin log, read-only: who changed what, when (the changed fields by name)."""
+
+    list_display = ("action_time", "user", "content_type", "object_repr", "action_flag", "changes")
+    list_filter = ("action_flag", "content_type")
+    search_fields = ("object_repr", "user__email", "user__full_name")
+    date_hierarchy = "action_time"
+    list_select_related = ("user", "content_type")
+
+    @admin.display(description=_("thay đổi"))
+    def changes(self, entry: LogEntry) -> str:
+        return entry.get_change_message()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -4,6 +4,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from accounts.models import User
+from accounts.selectors import user_for_login
 from accounts.validators import normalize_phone
 
 
@@ -19,11 +20,7 @@ class EmailOrPhoneBackend(ModelBackend):
     ) -> User | None:
         if not username or not password:
             return None
-        login = username.strip()
-        if "@" in login:
-            user = User.objects.filter(email__iexact=login).first()
-        else:
-            user = User.objects.filter(phone=normalize_phone(login)).first()
+        user = user_for_login(username)
         if user is None:
             User().set_password(password)  # same work as a real check: no timing oracle
             return None
@@ -33,8 +30,13 @@ class EmailOrPhoneBackend(ModelBackend):
 
 
 def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
-    """The key django-axes counts failures under: the login as the backend resolves it, so
-    changing case or phone format does not reset the count."""
+    """The key django-axes counts failures under: the account the login names, so its e-mail
+    and its phone, in any case or written form, count together. A login that names no
+    account counts under its normalised self (the same lock-out, so nothing tells them
+    apart)."""
     source = credentials if credentials else request.POST
     login = (source.get("username") or "").strip()
+    user = user_for_login(login)
+    if user is not None:
+        return f"account:{user.pk}"
     return login.lower() if "@" in login else normalize_phone(login)

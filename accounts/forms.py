@@ -38,6 +38,14 @@ class EmailOrPhoneAuthenticationForm(AuthenticationForm):
     }
 
 
+class PasswordResetRequestForm(forms.Form):
+    login = forms.CharField(
+        label=_("Thư điện tử hoặc số điện thoại"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
 class IdentityFieldsForm(forms.Form):
     """The profile fields shared by registration and the profile page."""
 

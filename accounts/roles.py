@@ -44,7 +44,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "administrator",
         gettext_noop("Quản trị hệ thống"),
-        ("accounts.manage_catalogue", *_CATALOGUE_ADMIN),
+        # The admin log: who changed which person, role or catalogue entry.
+        ("accounts.manage_catalogue", *_CATALOGUE_ADMIN, "admin.view_logentry"),
     ),
 )
 

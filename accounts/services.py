@@ -6,20 +6,33 @@ all give the same Vietnamese message and store nothing on bad input.
 """
 
 import datetime
+import logging
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import ProtectedError, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.functional import Promise
+from django.utils.http import urlsafe_base64_encode
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import ROLE_BY_KEY
+from accounts.tokens import activation_token_generator, password_reset_token_generator
 from accounts.validators import normalize_phone, validate_national_id, validate_phone
 
+logger = logging.getLogger(__name__)
+
 ErrorDict = dict[str, list[ValidationError]]
+StrOrPromise = str | Promise
 
 EMAIL_TAKEN = _("Thư điện tử này đã được dùng cho một tài khoản khác.")
 PHONE_TAKEN = _("Số điện thoại này đã được dùng cho một tài khoản khác.")
@@ -48,9 +61,11 @@ def _identity_errors(
     national_id: str | None,
     date_of_birth: datetime.date | None,
     exclude: User | None = None,
+    check_taken: bool = True,
 ) -> ErrorDict:
-    """The e-mail, phone and ID number are well formed, agree with each other and belong to
-    nobody else. Expects normalised values (lower-case e-mail, phone in 0XXXXXXXXX form)."""
+    """The e-mail, phone and ID number are well formed, agree with each other and (unless
+    ``check_taken`` is off) belong to nobody else. Expects normalised values (lower-case
+    e-mail, phone in 0XXXXXXXXX form)."""
     errors: ErrorDict = {}
     others = User.objects.all()
     if exclude is not None:
@@ -65,7 +80,7 @@ def _identity_errors(
             ValidationError(_("Hãy nhập một địa chỉ thư điện tử hợp lệ."), code="invalid"),
         )
     else:
-        if others.filter(email__iexact=email).exists():
+        if check_taken and others.filter(email__iexact=email).exists():
             _add(errors, "email", ValidationError(EMAIL_TAKEN, code="email_taken"))
 
     if phone:
@@ -74,7 +89,7 @@ def _identity_errors(
         except ValidationError as exc:
             _add(errors, "phone", exc)
         else:
-            if others.filter(phone=phone).exists():
+            if check_taken and others.filter(phone=phone).exists():
                 _add(errors, "phone", ValidationError(PHONE_TAKEN, code="phone_taken"))
 
     if date_of_birth is not None and date_of_birth > timezone.localdate():
@@ -91,7 +106,7 @@ def _identity_errors(
         except ValidationError as exc:
             _add(errors, "national_id", exc)
         else:
-            if others.filter(national_id=national_id).exists():
+            if check_taken and others.filter(national_id=national_id).exists():
                 _add(
                     errors,
                     "national_id",
@@ -127,9 +142,17 @@ def citizen_register(
     date_of_birth: datetime.date | None,
     address: str,
     preferred_language: str = "vi",
-) -> User:
-    """A citizen opens an account. Raises ValidationError (keyed by field) and stores nothing
-    when any value is wrong."""
+) -> User | None:
+    """A citizen asks to open an account. Raises ValidationError (keyed by field) and stores
+    nothing when a value is malformed.
+
+    Otherwise the outcome the person sees is always the same, "check your mailbox to
+    finish": the account is stored inactive and a one-time link to activate it goes to the
+    e-mail given. When the e-mail, phone or ID number already belongs to an account, no
+    account is opened and that account's owner is told instead (by e-mail, or SMS); the
+    e-mail given, when it is not the taken one, hears that no account could be opened, with
+    no word on why. Returns the new, inactive account, or None when none was opened.
+    """
     user = User(
         email=normalize_email(email),
         phone=normalize_phone(phone) or None,
@@ -138,12 +161,14 @@ def citizen_register(
         date_of_birth=date_of_birth,
         address=address.strip(),
         preferred_language=preferred_language,
+        is_active=False,
     )
     errors = _identity_errors(
         email=user.email,
         phone=user.phone,
         national_id=user.national_id,
         date_of_birth=user.date_of_birth,
+        check_taken=False,
     )
     if not user.full_name:
         _add(errors, "full_name", ValidationError(_("Hãy nhập họ và tên."), code="required"))
@@ -154,10 +179,61 @@ def citizen_register(
     if errors:
         raise ValidationError(errors)
 
+    _drop_stale_registrations(email=user.email, phone=user.phone, national_id=user.national_id)
+    owners = [
+        (owner, what)
+        for lookup, what in (
+            (Q(email__iexact=user.email), WHAT_EMAIL),
+            (Q(phone=user.phone) if user.phone else None, WHAT_PHONE),
+            (Q(national_id=user.national_id) if user.national_id else None, WHAT_NATIONAL_ID),
+        )
+        if lookup is not None
+        for owner in User.objects.filter(lookup)[:1]
+    ]
+    if owners:
+        for owner, what in owners:
+            _tell_owner(owner, what)
+        if not any(what is WHAT_EMAIL for _owner, what in owners):
+            _send_email(
+                to=user.email,
+                language=preferred_language,
+                subject=NOT_OPENED_SUBJECT,
+                body=NOT_OPENED_EMAIL,
+                values={"name": user.full_name},
+            )
+        return None
+
     user.set_password(password)
-    _save_or_report_duplicate(user)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # A concurrent registration with the same data won the race: the same answer.
+        logger.info("Registration lost a race on a unique value; nothing opened")
+        return None
     _add_to_role(user, "citizen")
+    _send_email(
+        to=user.email,
+        language=preferred_language,
+        subject=ACTIVATE_SUBJECT,
+        body=ACTIVATE_EMAIL,
+        values={
+            "name": user.full_name,
+            "link": activation_link(user),
+            "hours": str(settings.PASSWORD_RESET_TIMEOUT // 3600),
+        },
+    )
     return user
+
+
+@transaction.atomic
+def citizen_activate(*, user: User) -> User:
+    """The registrant opened the link sent to their e-mail: the account is opened."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.is_active:
+        locked.is_active = True
+        locked.save(update_fields=["is_active"])
+    return locked
 
 
 @transaction.atomic
@@ -254,3 +330,177 @@ def citizen_create_at_counter(
     _save_or_report_duplicate(user)
     _add_to_role(user, "citizen")
     return user
+
+
+# --- one-time links and notices: password reset, registration -----------------------------
+
+
+def has_real_email(user: User) -> bool:
+    """A walk-in citizen recorded without an e-mail has a never-deliverable placeholder."""
+    return not user.email.endswith(f"@{NO_EMAIL_DOMAIN}")
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def _uidb64(user: User) -> str:
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def password_reset_link(user: User) -> str:
+    return _absolute(
+        reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": _uidb64(user),
+                "token": password_reset_token_generator.make_token(user),
+            },
+        )
+    )
+
+
+def activation_link(user: User) -> str:
+    return _absolute(
+        reverse(
+            "accounts:activate",
+            kwargs={"uidb64": _uidb64(user), "token": activation_token_generator.make_token(user)},
+        )
+    )
+
+
+def _send_email(
+    *, to: str, language: str, subject: StrOrPromise, body: StrOrPromise, values: dict[str, str]
+) -> None:
+    with translation.override(language):
+        send_mail(
+            str(subject),
+            str(body) % values,
+            settings.DEFAULT_FROM_EMAIL,
+            [to],
+        )
+
+
+def _send_sms(*, phone: str, language: str, text: StrOrPromise, values: dict[str, str]) -> None:
+    with translation.override(language):
+        import_string(settings.SMS_BACKEND)().send(phone=phone, text=str(text) % values)
+
+
+RESET_SUBJECT = _("Đặt lại mật khẩu tài khoản Một Cửa")
+RESET_EMAIL = _(
+    "Xin chào %(name)s,\n\n"
+    "Có yêu cầu đặt lại mật khẩu cho tài khoản Một Cửa của bạn. Để chọn mật khẩu mới, hãy "
+    "mở liên kết sau (dùng được một lần, trong %(hours)s giờ):\n\n%(link)s\n\n"
+    "Nếu bạn không yêu cầu, hãy bỏ qua thư này: mật khẩu của bạn không thay đổi."
+)
+RESET_SMS = _(
+    "Một Cửa: đặt lại mật khẩu tại %(link)s (dùng một lần). Không yêu cầu? Bỏ qua tin này."
+)
+
+
+def password_reset_send(*, user: User, by_phone: bool = False) -> bool:
+    """Sends the person a one-time link to choose a new password: by SMS when asked so (or
+    when the account has no deliverable e-mail), by e-mail otherwise. False when the account
+    can be reached by neither."""
+    values = {
+        "name": user.full_name or user.email,
+        "link": password_reset_link(user),
+        "hours": str(settings.PASSWORD_RESET_TIMEOUT // 3600),
+    }
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    if (by_phone or not has_real_email(user)) and user.phone:
+        _send_sms(phone=user.phone, language=language, text=RESET_SMS, values=values)
+        return True
+    if has_real_email(user):
+        _send_email(
+            to=user.email, language=language, subject=RESET_SUBJECT, body=RESET_EMAIL, values=values
+        )
+        return True
+    return False
+
+
+def password_reset_request(*, login: str) -> None:
+    """Someone asks for a new password with an e-mail address or a phone number. The link
+    goes to that account's own address or phone; the person asking is told the same thing
+    whether an account answers to the login or not (the page does not depend on the result)."""
+    from accounts.selectors import user_for_login
+
+    user = user_for_login(login)
+    if user is None or not user.is_active:
+        logger.info("Password reset asked for a login with no active account")
+        return
+    password_reset_send(user=user, by_phone="@" not in login)
+
+
+# Registration does not tell the person registering that an e-mail, phone or ID number
+# already has an account: the page always says "check your mailbox to finish", and the one
+# who owns the taken e-mail, phone or ID number is told instead (docs in accounts/views.py).
+ACTIVATE_SUBJECT = _("Hoàn tất đăng ký tài khoản Một Cửa")
+ACTIVATE_EMAIL = _(
+    "Xin chào %(name)s,\n\n"
+    "Để hoàn tất việc đăng ký tài khoản Một Cửa, hãy mở liên kết sau (trong %(hours)s giờ):"
+    "\n\n%(link)s\n\n"
+    "Nếu bạn không đăng ký, hãy bỏ qua thư này: tài khoản sẽ không được mở."
+)
+ALREADY_SUBJECT = _("Có người đăng ký bằng thông tin tài khoản Một Cửa của bạn")
+ALREADY_EMAIL = _(
+    "Xin chào %(name)s,\n\n"
+    "Vừa có người dùng %(what)s của bạn để đăng ký một tài khoản Một Cửa mới. Bạn đã có "
+    "tài khoản nên không có tài khoản nào được mở thêm.\n\n"
+    "Nếu đó là bạn: hãy đăng nhập, hoặc chọn mật khẩu mới tại liên kết sau:\n\n%(link)s\n\n"
+    "Nếu không phải bạn, hãy bỏ qua thư này; tài khoản của bạn không thay đổi."
+)
+ALREADY_SMS = _(
+    "Một Cửa: có người vừa đăng ký bằng %(what)s của bạn. Bạn đã có tài khoản; quên mật "
+    "khẩu? %(link)s"
+)
+NOT_OPENED_SUBJECT = _("Chưa thể mở tài khoản Một Cửa")
+NOT_OPENED_EMAIL = _(
+    "Xin chào %(name)s,\n\n"
+    "Chưa thể mở tài khoản Một Cửa với các thông tin bạn đã khai. Nếu bạn đã có tài khoản, "
+    "hãy đăng nhập hoặc dùng chức năng “Quên mật khẩu”. Nếu chưa, hãy liên hệ bộ phận một "
+    "cửa gần nhất và mang theo thẻ căn cước."
+)
+WHAT_EMAIL = _("thư điện tử")
+WHAT_PHONE = _("số điện thoại")
+WHAT_NATIONAL_ID = _("số định danh cá nhân")
+
+
+def _tell_owner(owner: User, what: StrOrPromise) -> None:
+    """The owner of a taken e-mail, phone or ID number hears that someone used it."""
+    values = {
+        "name": owner.full_name or owner.email,
+        "what": str(what),
+        "link": password_reset_link(owner),
+    }
+    language = owner.preferred_language or settings.LANGUAGE_CODE
+    if has_real_email(owner):
+        _send_email(
+            to=owner.email,
+            language=language,
+            subject=ALREADY_SUBJECT,
+            body=ALREADY_EMAIL,
+            values=values,
+        )
+    elif owner.phone:
+        _send_sms(phone=owner.phone, language=language, text=ALREADY_SMS, values=values)
+
+
+def _drop_stale_registrations(*, email: str, phone: str | None, national_id: str | None) -> None:
+    """A registration never finished within the link's lifetime holds nothing: it gives way,
+    so nobody can squat on another person's e-mail, phone or ID number by registering it."""
+    same = Q(email__iexact=email)
+    if phone:
+        same |= Q(phone=phone)
+    if national_id:
+        same |= Q(national_id=national_id)
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    for stale in User.objects.filter(
+        same, is_active=False, last_login__isnull=True, date_joined__lt=cutoff
+    ).select_for_update():
+        if stale.has_usable_password():
+            try:
+                with transaction.atomic():
+                    stale.delete()
+            except (IntegrityError, ProtectedError):
+                logger.warning("Stale registration %s still referenced; kept", stale.pk)

@@ -1,4 +1,10 @@
-"""Account pages: register, log in (e-mail or phone), log out, profile, password change."""
+"""Account pages: register, log in (e-mail or phone), log out, profile, password change and
+reset.
+
+Nothing here tells a visitor whether an e-mail, a phone or an ID number has an account:
+registration and password reset give the same answer either way and write to the owner
+(accounts.services), and failed logins all read alike.
+"""
 
 from typing import Any
 
@@ -10,18 +16,33 @@ from django.contrib.auth.views import (
     LogoutView,
     PasswordChangeDoneView,
     PasswordChangeView,
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
 )
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
-from accounts.forms import EmailOrPhoneAuthenticationForm, ProfileForm, RegistrationForm
+from accounts.forms import (
+    EmailOrPhoneAuthenticationForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    RegistrationForm,
+)
 from accounts.models import User
-from accounts.services import citizen_register, profile_update
+from accounts.services import (
+    citizen_activate,
+    citizen_register,
+    password_reset_request,
+    profile_update,
+)
+from accounts.tokens import activation_token_generator, password_reset_token_generator
 
 BACKEND = "accounts.backends.EmailOrPhoneBackend"
 
@@ -60,16 +81,42 @@ class RegisterView(FormView):
 
     def form_valid(self, form: RegistrationForm) -> HttpResponse:  # type: ignore[override]
         try:
-            user = citizen_register(**form.service_values())
+            citizen_register(**form.service_values())
         except ValidationError as exc:
             form.add_service_errors(exc)
             return self.form_invalid(form)
-        login(self.request, user, backend=BACKEND)
-        messages.success(
-            self.request,
-            _("Đã tạo tài khoản. Thông tin dưới đây sẽ được điền sẵn vào mọi hồ sơ bạn nộp."),
-        )
-        return HttpResponseRedirect(reverse_lazy("accounts:profile"))
+        # The same page whether an account was opened or the e-mail, phone or ID number
+        # already had one (its owner hears of it instead).
+        return HttpResponseRedirect(reverse_lazy("accounts:register_done"))
+
+
+class RegisterDoneView(TemplateView):
+    template_name = "accounts/register_done.html"
+
+
+def _user_from_uidb64(uidb64: str) -> User | None:
+    try:
+        return User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+        return None
+
+
+def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link of the registration e-mail. GET shows a button (mail scanners that open
+    links must not open a session); POST opens the account and logs the person in."""
+    user = _user_from_uidb64(uidb64)
+    valid = user is not None and activation_token_generator.check_token(user, token)
+    if not valid or user is None:
+        return render(request, "accounts/activate.html", {"valid": False}, status=404)
+    if request.method != "POST":
+        return render(request, "accounts/activate.html", {"valid": True})
+    user = citizen_activate(user=user)
+    login(request, user, backend=BACKEND)
+    messages.success(
+        request,
+        _("Đã tạo tài khoản. Thông tin dưới đây sẽ được điền sẵn vào mọi hồ sơ bạn nộp."),
+    )
+    return redirect("accounts:profile")
 
 
 class ProfileView(LoginRequiredMixin, FormView):
@@ -106,3 +153,29 @@ class PortalPasswordChangeView(PasswordChangeView):
 
 class PortalPasswordChangeDoneView(PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetRequestView(FormView):
+    """ "Forgot password": asks for the e-mail or phone; always the same answer."""
+
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:  # type: ignore[override]
+        password_reset_request(login=form.cleaned_data["login"])
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(TemplateView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PortalPasswordResetConfirmView(PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    token_generator = password_reset_token_generator
+
+
+class PortalPasswordResetCompleteView(PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

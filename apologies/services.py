@@ -17,6 +17,7 @@ from accounts.models import User
 from apologies.models import RENDER_ATTEMPTS, ApologyLetter, LetterState
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.models import CLOCK_STATES, NATIONAL_STATUS, PAUSED_STATES, Dossier, DossierEvent
+from dossiers.uploads import random_pdf_name
 from workcalendar import engine
 from workcalendar.calendars import calendar_for
 
@@ -124,7 +125,6 @@ def letter_render(*, letter_id: int, final: bool) -> ApologyLetter | None:
         return None
     _html, pdf = render_letter(letter)
     _fault_hook("rendered", letter)
-    name = f"{letter.dossier.code}-phieu-xin-loi{'' if final else '-du-thao'}.pdf"
     stored = None
     try:
         with transaction.atomic():
@@ -132,7 +132,7 @@ def letter_render(*, letter_id: int, final: bool) -> ApologyLetter | None:
             target = locked.pdf if final else locked.draft_pdf
             if target:
                 return locked
-            target.save(name, ContentFile(pdf), save=False)
+            target.save(random_pdf_name(), ContentFile(pdf), save=False)
             stored = target
             _fault_hook("stored", letter)
             locked.save(update_fields=["pdf" if final else "draft_pdf"])

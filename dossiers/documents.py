@@ -51,6 +51,7 @@ from dossiers.models import (
     SupplementRequest,
     SupplementStage,
 )
+from dossiers.uploads import random_pdf_name
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as StrPromise
@@ -736,7 +737,7 @@ def slip_pdf(
     with transaction.atomic():
         locked = IssuedSlip.objects.select_for_update().get(pk=slip.pk)
         if not locked.pdf:
-            locked.pdf.save(f"{dossier.code}-mau-{form}.pdf", ContentFile(pdf), save=False)
+            locked.pdf.save(random_pdf_name(), ContentFile(pdf), save=False)
             locked.save(update_fields=["pdf"])
     return pdf
 

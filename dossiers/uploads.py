@@ -76,5 +76,12 @@ def random_name(instance: object, filename: str) -> str:
     return f"dossiers/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.bin"
 
 
+def random_pdf_name() -> str:
+    """A generated PDF's file name on disk (its field's upload_to adds the folder): random, so
+    that nothing in a path — no dossier code, no name — tells where a person's slip or letter
+    is. Downloads are named by the views that serve them."""
+    return f"{uuid.uuid4().hex}.pdf"
+
+
 def display_name(filename: str) -> str:
     return PurePath(filename).name[:255] or "tep"

@@ -59,3 +59,26 @@ class PortalLocaleMiddleware:
             except LookupError:
                 pass
         return settings.LANGUAGE_CODE
+
+
+class NoStoreMiddleware:
+    """Pages with personal data are kept by no cache, shared or the browser's: every answer
+    to a signed-in person (pages and API), and the account pages (login, registration,
+    reset links) for everyone."""
+
+    ACCOUNT_PREFIX = "/tai-khoan/"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        personal = (
+            (user is not None and user.is_authenticated)
+            or request.path.startswith(self.ACCOUNT_PREFIX)
+            or "HTTP_AUTHORIZATION" in request.META
+        )
+        if personal and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "private, no-store"
+        return response

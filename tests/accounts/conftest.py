@@ -29,3 +29,19 @@ def citizen(db):
         national_id="075190001234",
         full_name="Nguyễn Thị Hồng Nhung",
     )
+
+
+class OutboxSmsBackend:
+    """Keeps the SMS the portal sends, as mail.outbox keeps e-mails."""
+
+    outbox: list[tuple[str, str]] = []
+
+    def send(self, *, phone: str, text: str) -> None:
+        self.outbox.append((phone, text))
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    settings.SMS_BACKEND = "tests.accounts.conftest.OutboxSmsBackend"
+    OutboxSmsBackend.outbox = []
+    return OutboxSmsBackend.outbox

@@ -1,6 +1,7 @@
 """Django admin for staff accounts: e-mail login, agency/department, masked ID numbers."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
@@ -40,6 +41,7 @@ def test_an_administrator_creates_a_staff_account_in_a_department(admin_client):
         "phone": "0909 111 222",
         "agency": department.agency.pk,
         "department": department.pk,
+        # A password typed by the administrator is not taken: the new colleague chooses it.
         "usable_password": "true",
         "password1": "Mật-khẩu-cán-bộ-2025",
         "password2": "Mật-khẩu-cán-bộ-2025",
@@ -51,7 +53,10 @@ def test_an_administrator_creates_a_staff_account_in_a_department(admin_client):
     user = User.objects.get(email="chuyenvien.moi@example.vn")
     assert user.phone == "0909111222"
     assert user.department == department
-    assert user.password.startswith("argon2")
+    assert not user.has_usable_password()
+    (message,) = mail.outbox
+    assert message.to == ["chuyenvien.moi@example.vn"]
+    assert "/tai-khoan/dat-lai-mat-khau/" in message.body
 
 
 def test_a_department_of_another_agency_is_refused(admin_client):

@@ -1,8 +1,13 @@
-"""Registration (§1, §3): a citizen opens an account once; bad input stores nothing and says
-why in Vietnamese."""
+"""Registration (§1, §3): a citizen opens an account once, through a link sent to the e-mail
+given; bad input stores nothing and says why in Vietnamese; an e-mail, phone or ID number
+that already has an account is never revealed (its owner is told instead)."""
+
+import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
@@ -12,13 +17,32 @@ from tests.factories import CitizenFactory
 pytestmark = pytest.mark.django_db
 
 REGISTER = reverse("accounts:register")
+DONE = reverse("accounts:register_done")
+CHECK_YOUR_MAIL = "Hãy mở liên kết trong thư để hoàn tất việc đăng ký."
 
 
-def test_a_citizen_registers_and_lands_on_the_profile_logged_in(client, registration_data):
+def link_in(message) -> str:
+    return re.search(r"https?://\S+", message.body).group(0).split("://", 1)[1].split("/", 1)[1]
+
+
+def test_a_citizen_registers_and_finishes_through_the_emailed_link(client, registration_data):
     response = client.post(REGISTER, registration_data, follow=True)
 
-    assert response.redirect_chain == [(reverse("accounts:profile"), 302)]
+    assert response.redirect_chain == [(DONE, 302)]
+    assert CHECK_YOUR_MAIL in response.content.decode()
+    assert "_auth_user_id" not in client.session
     user = User.objects.get()
+    assert not user.is_active  # not before the e-mail's owner says so
+    assert [m.to for m in mail.outbox] == [["nhung.nguyen@example.vn"]]
+    activate = "/" + link_in(mail.outbox[0])
+
+    assert client.get(activate).status_code == 200
+    assert "_auth_user_id" not in client.session  # opening the link alone logs nobody in
+    response = client.post(activate, follow=True)
+
+    assert response.redirect_chain == [(reverse("accounts:profile"), 302)]
+    user.refresh_from_db()
+    assert user.is_active
     assert user.email == "nhung.nguyen@example.vn"  # stored lower-case
     assert user.phone == "0912345678"  # stored in one form
     assert user.national_id == "075190001234"
@@ -33,6 +57,9 @@ def test_a_citizen_registers_and_lands_on_the_profile_logged_in(client, registra
     page = response.content.decode()
     assert "Đã tạo tài khoản" in page
     assert 'value="075190001234"' in page  # the profile shows what was registered
+    # The link works once.
+    client.logout()
+    assert client.post(activate).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -92,49 +119,63 @@ def test_bad_input_stores_nothing_and_says_why(client, registration_data, change
 
 
 @pytest.mark.parametrize(
-    ("changes", "field", "message"),
+    ("changes", "owner_hears", "registrant_hears"),
     [
-        # The same e-mail whatever its case.
-        (
-            {"email": "NHUNG@example.VN"},
-            "email",
-            "Thư điện tử này đã được dùng cho một tài khoản khác.",
-        ),
+        # The same e-mail whatever its case: only its owner hears, with a reset link.
+        ({"email": "NHUNG@example.VN"}, "thư điện tử", None),
         # The same phone number whatever its form.
-        (
-            {"phone": "+84 912 345 678"},
-            "phone",
-            "Số điện thoại này đã được dùng cho một tài khoản khác.",
-        ),
-        (
-            {"phone": "0912.345.678"},
-            "phone",
-            "Số điện thoại này đã được dùng cho một tài khoản khác.",
-        ),
-        (
-            {"national_id": "075 190 001 234"},
-            "national_id",
-            "Số định danh cá nhân này đã có tài khoản.",
-        ),
+        ({"phone": "+84 912 345 678"}, "số điện thoại", "Chưa thể mở tài khoản"),
+        ({"phone": "0912.345.678"}, "số điện thoại", "Chưa thể mở tài khoản"),
+        ({"national_id": "075 190 001 234"}, "số định danh cá nhân", "Chưa thể mở tài khoản"),
     ],
 )
-def test_a_duplicate_email_phone_or_id_number_is_refused(
-    client, registration_data, changes, field, message
+def test_a_taken_email_phone_or_id_number_is_not_revealed(
+    client, registration_data, changes, owner_hears, registrant_hears
 ):
     CitizenFactory(email="nhung@example.vn", phone="0912345678", national_id="075190001234")
     unique = {"email": "khac@example.vn", "phone": "0987654321", "national_id": "075190009999"}
-    data = {**registration_data, **unique, **changes}
+    fresh = client.post(REGISTER, {**registration_data, **unique})
+    mail.outbox.clear()
+    User.objects.filter(email="khac@example.vn").delete()
 
-    response = client.post(REGISTER, data)
+    response = client.post(REGISTER, {**registration_data, **unique, **changes})
 
-    assert response.status_code == 200
+    # The page is the one a brand-new registration gets.
+    assert response.status_code == fresh.status_code == 302
+    assert response.url == fresh.url == DONE
     assert User.objects.count() == 1
-    assert any(message in error for error in response.context["form"].errors[field])
-    assert message in response.content.decode()
+    to_owner = [m for m in mail.outbox if m.to == ["nhung@example.vn"]]
+    assert len(to_owner) == 1
+    assert owner_hears in to_owner[0].body
+    assert "/tai-khoan/dat-lai-mat-khau/" in to_owner[0].body
+    to_registrant = [m for m in mail.outbox if m.to == ["khac@example.vn"]]
+    if registrant_hears is None:
+        assert to_registrant == []
+    else:
+        # What was taken is not said: the e-mail's owner learns no more than "not opened".
+        (message,) = to_registrant
+        assert registrant_hears in f"{message.subject} {message.body}"
+        assert "số điện thoại" not in message.body.split("Nếu bạn đã có")[0]
+
+
+def test_a_registration_never_finished_gives_way_after_the_link_expires(
+    client, registration_data, settings
+):
+    client.post(REGISTER, registration_data)
+    squatter = User.objects.get()
+    User.objects.filter(pk=squatter.pk).update(
+        date_joined=squatter.date_joined
+        - datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 1)
+    )
+    mail.outbox.clear()
+
+    client.post(REGISTER, registration_data)
+
+    assert User.objects.get().pk != squatter.pk
+    assert "Hoàn tất đăng ký" in mail.outbox[0].subject
 
 
 def test_every_mistake_is_reported_at_once(client, registration_data):
-    CitizenFactory(email="nhung.nguyen@example.vn")
     data = {
         **registration_data,
         "national_id": "00319000123",
@@ -144,8 +185,8 @@ def test_every_mistake_is_reported_at_once(client, registration_data):
 
     response = client.post(REGISTER, data)
 
-    assert set(response.context["form"].errors) == {"email", "national_id", "password1"}
-    assert User.objects.count() == 1
+    assert set(response.context["form"].errors) == {"national_id", "password1"}
+    assert User.objects.count() == 0
 
 
 def test_the_registration_page_renders_every_field(client):

@@ -3,17 +3,26 @@
 The routes come from the URL resolver, so a new page or endpoint cannot escape this test:
 any pattern with a dossier argument (``ref`` or ``code``) is walked with every role and a
 dossier that belongs to someone else, with GET and with POST.
+
+Everything runs twice: as in production and with DEBUG on (what ``./run`` sets), because a
+URL configuration can grow routes in DEBUG (a media route served every stored slip and
+letter from the site root once). In both modes a stored file's own path answers 404.
 """
 
+import importlib
 from collections.abc import Iterator
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver
 from rest_framework.authtoken.models import Token
 
 from dossiers import services
-from dossiers.models import Dossier, State
+from dossiers.documents import slip_pdf
+from dossiers.models import Dossier, IssuedSlip, State
 from tests.factories import (
     AgencyFactory,
     CitizenFactory,
@@ -31,6 +40,25 @@ DOSSIER_APPS = {"dossiers", "apologies"}
 # Public by design (DESIGN §1: the public looks up a dossier's status by code); they show
 # no personal data, which tests/dossiers/test_public_status.py checks.
 PUBLIC = {"dossiers:track", "api-track"}
+
+
+def _reload_urlconf() -> None:
+    import portal.urls
+
+    clear_url_caches()
+    importlib.reload(portal.urls)
+
+
+@pytest.fixture(params=[False, True], ids=["production", "debug"])
+def debug(request):
+    """The URL configuration loaded with DEBUG off, then on."""
+    if not request.param:
+        yield False
+        return
+    with override_settings(DEBUG=True):
+        _reload_urlconf()
+        yield True
+    _reload_urlconf()
 
 
 def walk(
@@ -69,7 +97,7 @@ def fill(pattern: str, args: dict[str, str]) -> str:
 
 
 @pytest.fixture
-def foreign_dossier():
+def foreign_dossier(media_root):
     centre = AgencyFactory(centre=True, code="000.00.01.H75")
     justice = AgencyFactory(name="Sở Tư pháp", code="000.00.12.H75")
     department = DepartmentFactory(agency=justice)
@@ -117,7 +145,7 @@ def outsiders():
     }
 
 
-def test_the_matrix_covers_the_dossier_routes():
+def test_the_matrix_covers_the_dossier_routes(debug):
     names = {name for name, _, _ in dossier_routes()}
     # If these disappear the matrix would pass vacuously.
     assert {"dossier-detail", "dossier-actions", "dossier-components"} <= names
@@ -127,7 +155,7 @@ def test_the_matrix_covers_the_dossier_routes():
 @pytest.mark.parametrize(
     "role", ["anonymous", "citizen", "clerk", "specialist", "head", "supervisor", "administrator"]
 )
-def test_every_dossier_route_is_404_to_outsiders(client, foreign_dossier, outsiders, role):
+def test_every_dossier_route_is_404_to_outsiders(client, debug, foreign_dossier, outsiders, role):
     dossier, stored = foreign_dossier
     user = outsiders[role]
     if user is not None:
@@ -158,3 +186,52 @@ def test_every_dossier_route_is_404_to_outsiders(client, foreign_dossier, outsid
             checked.append(url)
     assert checked
     assert Dossier.objects.get(pk=dossier.pk).state == State.IN_APPRAISAL
+
+
+@pytest.fixture
+def stored_files(foreign_dossier):
+    """Every kind of file the portal keeps: a citizen's upload, an issued slip, and a letter
+    stored under a name that carries the dossier code (as older letters were)."""
+    dossier, stored = foreign_dossier
+    slip_pdf(dossier, "01")
+    slip = IssuedSlip.objects.get(dossier=dossier, form="01")
+    letter = default_storage.save(
+        f"apologies/2025/{dossier.code}-phieu-xin-loi.pdf", ContentFile(PDF + b"letter")
+    )
+    return dossier, [stored.file.name, slip.pdf.name, letter]
+
+
+def file_paths(name: str) -> set[str]:
+    """The paths a stored file could be asked for by: its storage URL, and the usual media
+    prefixes (the site root included)."""
+    url = default_storage.url(name)
+    return {"/" + url.lstrip("/"), f"/media/{name}", f"/{name}"}
+
+
+@pytest.mark.parametrize("media_url", ["", "/media/"])
+@pytest.mark.parametrize("role", ["anonymous", "citizen", "clerk", "administrator"])
+def test_a_stored_file_is_never_served_by_its_path(
+    client, settings, debug, stored_files, outsiders, role, media_url
+):
+    settings.MEDIA_URL = media_url  # "" is what the portal runs with: the site root
+    if debug:
+        _reload_urlconf()  # the URL configuration reads MEDIA_URL when it loads
+    dossier, names = stored_files
+    user = outsiders[role]
+    if user is not None:
+        client.force_login(user)
+    for name in names:
+        assert dossier.code not in name or name.startswith("apologies/2025/")
+        for path in file_paths(name):
+            response = client.get(path)
+            assert response.status_code == 404, (debug, role, path, response.status_code)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert b"%PDF" not in body
+
+
+def test_generated_pdfs_are_stored_under_random_names(stored_files):
+    dossier, (upload, slip, _letter) = stored_files
+    for name in (upload, slip):
+        assert dossier.code not in name
+        assert dossier.applicant.full_name not in name
+    assert slip.startswith("slips/") and slip.endswith(".pdf")
