@@ -308,4 +308,45 @@ def create_demo_people(demo: DemoProvince) -> list[tuple[str, str, str]]:
         user = _user(**values)  # type: ignore[arg-type]
         where = str(user.agency) if user.agency else "—"
         logins.append((persona, user.email, where))
+    _staff_every_unit(demo)
     return logins
+
+
+# Names for the staff of the units the personas above do not cover.
+_STAFF_NAMES = [
+    "Nguyễn Văn Bình", "Trần Thị Cúc", "Lê Hoàng Dũng", "Phạm Thị Hạnh", "Hoàng Minh Khang",
+    "Vũ Thị Lan", "Đặng Quốc Mạnh", "Bùi Thị Ngọc", "Đỗ Văn Phong", "Hồ Thị Quyên",
+    "Ngô Thanh Sơn", "Dương Thị Thảo", "Lý Văn Toàn", "Mai Thị Uyên", "Trịnh Công Vinh",
+    "Phan Thị Xuân", "Tạ Văn Yên", "Châu Thị Ánh", "Lâm Quang Bảo", "Kiều Thị Duyên",
+]  # fmt: skip
+
+
+def _staff_every_unit(demo: DemoProvince) -> None:
+    """Every unit a demo procedure's steps can reach has a specialist and a head, and every
+    commune centre a clerk, so the README's walk works for every procedure of the catalogue
+    (``chuyenvien.<unit>.<department>@…`` and ``lanhdao.<unit>.<department>@…``)."""
+    d = DEMO_EMAIL_DOMAIN
+    names = iter(_STAFF_NAMES * 4)
+    for (key, dep_code), department in sorted(demo.departments.items()):
+        agency = department.agency
+        staffed = User.objects.filter(department=department, agency=agency)
+        unit = key if "." not in key else agency.code.split(".")[2].lower()
+        for role, prefix in (("specialist", "chuyenvien"), ("head", "lanhdao")):
+            group = ROLE_BY_KEY[role].group_name
+            if not staffed.filter(groups__name=group).exists():
+                _user(
+                    email=f"{prefix}.{unit}.{dep_code}@{d}",
+                    full_name=next(names),
+                    role=role,
+                    agency=agency,
+                    department=department,
+                )
+    clerk_group = ROLE_BY_KEY["clerk"].group_name
+    for centre in demo.commune_centres:
+        if not User.objects.filter(agency=centre, groups__name=clerk_group).exists():
+            _user(
+                email=f"motcua.{centre.code.split('.')[2].lower()}@{d}",
+                full_name=next(names),
+                role="clerk",
+                agency=centre,
+            )

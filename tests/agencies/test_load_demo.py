@@ -76,3 +76,30 @@ def test_the_demo_shows_the_portal_at_work_and_loads_once(capsys):
             "return_result",
         ]
     assert "Hồ sơ minh họa: 4 hồ sơ mới." in capsys.readouterr().out
+
+
+def test_every_unit_a_demo_procedure_reaches_has_its_staff():
+    """The README's walk works for every procedure: each handling unit of a step has a
+    specialist and a head, and each receiving centre a clerk."""
+    from procedures.models import Procedure, ProcessStep
+
+    call_command("load_demo")
+
+    def has(role_group: str, **where: object) -> bool:
+        return User.objects.filter(groups__name=role_group, is_active=True, **where).exists()
+
+    from accounts.roles import ROLE_BY_KEY
+
+    specialist, head, clerk = (ROLE_BY_KEY[r].group_name for r in ("specialist", "head", "clerk"))
+    missing = []
+    for step in ProcessStep.objects.select_related("department", "agency"):
+        if step.department_id is None:
+            continue
+        for group in (specialist, head):
+            if not has(group, department_id=step.department_id):
+                missing.append(f"{group} for {step.department} ({step.version.procedure.code})")
+    for procedure in Procedure.objects.prefetch_related("agencies"):
+        for agency in procedure.agencies.all():
+            if not has(clerk, agency=agency):
+                missing.append(f"clerk at {agency} ({procedure.code})")
+    assert not missing, sorted(set(missing))
