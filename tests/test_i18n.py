@@ -437,3 +437,218 @@ def test_a_status_and_a_button_with_the_same_vietnamese_differ_in_english():
         assert str(STAGES[1][1]) == "Reception"
         assert str(STAFF_ACTIONS["receive"]) == "Receive"
         assert str(EVENT_LABELS["withdraw"]) == "Dossier withdrawn"
+
+
+# --- the frameworks' messages in Vietnamese (issue 9) ------------------------------------------
+
+VI_PO = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+VI_MO = VI_PO.with_suffix(".mo")
+BRACE = re.compile(r"\{[^{}]*\}")
+# Where the frameworks whose messages reach users keep them.
+FRAMEWORK_SOURCES = [
+    "django/forms",
+    "django/core",
+    "django/db/models",
+    "django/views",
+    "django/contrib/auth",
+    "rest_framework",
+    "axes",
+]
+
+
+@pytest.fixture(scope="module")
+def vietnamese() -> list[Entry]:
+    assert VI_PO.exists(), f"{VI_PO} is missing"
+    return read_po(VI_PO)
+
+
+def framework_msgids() -> set[str]:
+    """Every literal msgid the frameworks mark with gettext in their Python source."""
+    import django
+
+    site = Path(django.__file__).resolve().parent.parent
+    found: set[str] = set()
+    for folder in FRAMEWORK_SOURCES:
+        for path in (site / folder).rglob("*.py"):
+            if "migrations" in path.parts or "tests" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and _call_name(node) in GETTEXT_NAMES:
+                    found |= {
+                        arg.value
+                        for arg in node.args[:2]
+                        if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                    }
+    return found
+
+
+def test_every_vietnamese_entry_is_translated_and_keeps_its_placeholders(vietnamese):
+    assert len(vietnamese) > 200  # forms, passwords, the API, the lockout
+    problems = []
+    for e in vietnamese:
+        text = e.msgstr.get(0, "")
+        if not text.strip() or "fuzzy" in e.flags or sorted(e.msgstr) != [0]:
+            problems.append(f"line {e.line}: {e.msgid!r} is untranslated, fuzzy or not 1 form")
+        for pattern in (PLACEHOLDER, BRACE):
+            wanted = sorted(
+                set(pattern.findall(e.msgid)) | set(pattern.findall(e.msgid_plural or ""))
+            )
+            if sorted(set(pattern.findall(text))) != wanted:
+                problems.append(f"line {e.line}: placeholders differ: {e.msgid!r} → {text!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_vietnamese_entry_is_a_message_the_frameworks_mark(vietnamese):
+    """A typo in a msgid would silently leave the English message in place."""
+    marked = framework_msgids()
+    unknown = [f"line {e.line}: {e.msgid!r}" for e in vietnamese if e.msgid not in marked]
+    assert not unknown, "Not a message of Django, DRF or django-axes:\n" + "\n".join(unknown)
+
+
+def test_the_compiled_vietnamese_catalogue_matches_the_po(vietnamese):
+    with VI_MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    catalog = compiled._catalog  # type: ignore[attr-defined]
+    stale = [
+        e.msgid
+        for e in vietnamese
+        if catalog.get(e.msgid if e.msgid_plural is None else (e.msgid, 0)) != e.msgstr[0]
+    ]
+    assert not stale, "locale/vi/LC_MESSAGES/django.mo is older than its .po:\n" + "\n".join(
+        stale[:20]
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "vietnamese_text"),
+    [
+        ("Not found.", "Không tìm thấy."),
+        ("Authentication credentials were not provided.", "Chưa có thông tin xác thực"),
+        ("Enter a valid email address.", "Hãy nhập một địa chỉ thư điện tử hợp lệ."),
+        ("Password reset unsuccessful", "Đặt lại mật khẩu không thành công"),
+        ("This field is required.", "Trường này là bắt buộc."),  # Django's own, kept
+        (
+            "Account locked: too many login attempts. Please try again later.",
+            "Tài khoản tạm bị khóa vì đăng nhập sai quá nhiều lần. Hãy thử lại sau.",
+        ),
+    ],
+)
+def test_the_project_catalogue_completes_and_corrects_the_frameworks(message, vietnamese_text):
+    with translation.override("vi"):
+        assert translation.gettext(message).startswith(vietnamese_text)
+    with translation.override("en"):
+        assert translation.gettext(message) == message
+
+
+# --- Vietnamese first, whatever the browser says; English remembered -----------------------------
+
+ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+
+
+@pytest.mark.django_db
+def test_an_english_browser_with_no_choice_gets_vietnamese(client):
+    response = client.get(CATALOGUE, **ENGLISH_BROWSER)
+    page = _html(response)
+
+    assert '<html lang="vi">' in page
+    assert "Danh mục thủ tục hành chính" in page
+    assert "Administrative procedures" not in page
+    assert response.headers["Content-Language"] == "vi"
+    assert "Accept-Language" not in response.headers.get("Vary", "")
+
+
+@pytest.mark.django_db
+def test_choosing_english_is_remembered_for_a_year(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": CATALOGUE}, **ENGLISH_BROWSER
+    )
+
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert int(cookie["max-age"]) == 365 * 24 * 60 * 60  # not just until the browser closes
+    # The following visits, even from a browser that asks for Vietnamese, stay in English.
+    for path in (CATALOGUE, LOGIN, reverse("dossiers:track")):
+        page = _html(client.get(path, HTTP_ACCEPT_LANGUAGE="vi"))
+        assert '<html lang="en">' in page, path
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_cookie_falls_back_to_vietnamese(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    assert '<html lang="vi">' in _html(client.get(CATALOGUE, **ENGLISH_BROWSER))
+
+
+# --- what the frameworks say, in Vietnamese ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_django_form_error_in_vietnamese(client):
+    """Django's max_length message (its own Vietnamese wording was missing the period and
+    read loosely), on the tracking form, tied to the field for screen readers."""
+    page = client.get(reverse("dossiers:track"), {"ma": "9" * 61}, **ENGLISH_BROWSER)
+    html = page.content.decode()
+
+    assert "Nội dung này chỉ được dài tối đa 60 ký tự (hiện có 61)." in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_ma_helptext id_ma_error"' in html
+    assert '<div class="field-errors" id="id_ma_error">' in html
+
+
+@pytest.mark.django_db
+def test_drf_answers_in_vietnamese(client):
+    # 401/403: no credentials; a bad token.
+    anonymous = client.post("/api/v1/dossiers/", {}, **ENGLISH_BROWSER)
+    assert anonymous.status_code in {401, 403}
+    assert anonymous.json()["detail"].startswith("Chưa có thông tin xác thực")
+    bad_token = client.get(
+        "/api/v1/dossiers/", HTTP_AUTHORIZATION="Token khong-co-ma-nay", **ENGLISH_BROWSER
+    )
+    assert bad_token.json()["detail"] == "Mã truy cập (token) không hợp lệ."
+    # 404: a page past the end of the catalogue.
+    missing = client.get("/api/v1/procedures/", {"page": 99}, **ENGLISH_BROWSER)
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Trang không hợp lệ."
+
+
+@pytest.mark.django_db
+def test_drf_field_validation_in_vietnamese_and_in_english_when_chosen(client):
+    from tests.factories import CitizenFactory
+
+    client.force_login(CitizenFactory())
+    body = {"return_channel": "bo-cau", "note": "x" * 2001}
+
+    errors = client.post("/api/v1/dossiers/", body, **ENGLISH_BROWSER).json()
+
+    assert errors["procedure"] == ["Trường này là bắt buộc."]
+    assert errors["return_channel"] == ["“bo-cau” không có trong danh sách lựa chọn."]
+    assert errors["note"] == ["Mục này chỉ được dài tối đa 2000 ký tự."]
+    broken = client.generic(
+        "POST", "/api/v1/dossiers/", "{khong phai json", content_type="application/json"
+    )
+    assert broken.status_code == 400
+    assert broken.json()["detail"].startswith("Không đọc được dữ liệu gửi lên: ")
+
+    client.post("/i18n/setlang/", {"language": "en"})
+    errors = client.post("/api/v1/dossiers/", body).json()
+    assert errors["procedure"] == ["This field is required."]
+    assert errors["note"] == ["Ensure this field has no more than 2000 characters."]
+
+
+@pytest.mark.django_db
+def test_the_lockout_is_in_vietnamese_for_an_english_browser(client):
+    from axes.helpers import get_lockout_message
+
+    StaffFactory(email="khoa@example.vn")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(
+            LOGIN, {"username": "khoa@example.vn", "password": "sai-mat-khau"}, **ENGLISH_BROWSER
+        )
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert '<html lang="vi">' in page
+    assert "Tạm khóa đăng nhập" in page
+    # axes' own message (used by its JSON answer and when no template is set).
+    with translation.override("vi"):
+        assert str(get_lockout_message()).startswith("Tài khoản tạm bị khóa")
