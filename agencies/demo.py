@@ -328,6 +328,8 @@ def _staff_every_unit(demo: DemoProvince) -> None:
     d = DEMO_EMAIL_DOMAIN
     names = iter(_STAFF_NAMES * 4)
     for (key, dep_code), department in sorted(demo.departments.items()):
+        if key == "centre":
+            continue  # the one-stop section's own departments: clerks, not appraisers
         agency = department.agency
         staffed = User.objects.filter(department=department, agency=agency)
         unit = key if "." not in key else agency.code.split(".")[2].lower()
