@@ -21,7 +21,7 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parent.parent
 WAIT_SECONDS = 90
 
-pytestmark = pytest.mark.celery_worker
+pytestmark = [pytest.mark.celery_worker, pytest.mark.xdist_group("celery_worker")]
 
 
 class Celery:

@@ -14,8 +14,8 @@ STYLESHEET = "/static/css/portal.css"
 
 
 @pytest.fixture(autouse=True)
-def _production_like() -> None:
-    assert settings.DEBUG is False  # Django's technical pages never show
+def _production_like(settings) -> None:
+    settings.DEBUG = False  # as in production: Django's technical pages never show
 
 
 @pytest.mark.django_db

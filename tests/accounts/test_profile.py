@@ -155,7 +155,7 @@ def test_password_change_needs_the_old_password(logged_in, citizen):
     )
 
     assert response.status_code == 200
-    assert "Mật khẩu cũ không chính xác" in response.content.decode()
+    assert "Mật khẩu hiện tại chưa đúng" in response.content.decode()
     citizen.refresh_from_db()
     assert citizen.check_password(DEFAULT_PASSWORD)
 

@@ -34,6 +34,7 @@ from tests.dossiers.factories import build_world, draft_with_files
 # The worker reads the test's own database: PostgreSQL, which two processes can share.
 pytestmark = [
     pytest.mark.celery_worker,
+    pytest.mark.xdist_group("celery_worker"),  # they share one Redis database
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]

@@ -16,7 +16,8 @@ pytestmark = [
 ]
 
 
-def test_form_errors_reach_the_fields_and_the_error_pages(page: Page) -> None:
+def test_form_errors_reach_the_fields_and_the_error_pages(page: Page, settings) -> None:
+    settings.DEBUG = False  # the portal's own 404, as in production
     page.goto("/tai-khoan/dang-nhap/")
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
 
