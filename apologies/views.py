@@ -151,6 +151,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     may_sign = services.can_sign(letter, user)
     form = _letter_form(letter)
     status = 200
+    confirm_issue = None
     if request.method == "POST":
         if not may_sign:
             raise Http404(_("Không tìm thấy phiếu."))
@@ -161,7 +162,15 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
                 # Issued or cancelled, whatever was typed: the service says why not.
                 services.letter_issue(letter=letter, actor=user)
             elif form.is_valid():
-                return _save_or_issue(request, letter, form)
+                if request.POST.get("action") == "issue" and not request.POST.get("confirmed"):
+                    # Issued once only, and it moves the citizen's due date: asked once more,
+                    # showing what will be sent, before anything is stored.
+                    confirm_issue = form.cleaned_data
+                    status = 200
+                elif request.POST.get("action") in ("issue", "save"):
+                    return _save_or_issue(request, letter, form)
+                else:  # "Quay lại sửa" from the confirmation: the typed values, unsaved.
+                    status = 200
         except DossierNotFound as exc:
             raise Http404(str(exc.message)) from exc
         except DossierError as exc:
@@ -180,6 +189,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": may_sign and letter.state == LetterState.DRAFT,
         "date_gone": letter.state == LetterState.DRAFT and letter.proposed_due_at <= timezone.now(),
         "may_sign": may_sign,
+        "confirm_issue": confirm_issue,
     }
     return render(request, "apologies/letter.html", context, status=status)
 

@@ -51,6 +51,12 @@ def can_hand_over(dossier: "Dossier", user: "User") -> bool:
     """From reception the one-stop clerk hands over; between steps, whoever holds the step."""
     if dossier.state == "received":
         return can_receive(dossier, user)
+    step = dossier.current_step
+    if step is not None and step.agency_id == dossier.agency_id and can_receive(dossier, user):
+        # A step of the process that falls to the receiving one-stop section itself (a commune
+        # unit's step of a dossier received at the province has no commune to go to): its
+        # clerks pass it on, or the dossier would wait for an appraiser the section lacks.
+        return True
     return can_appraise(dossier, user)
 
 

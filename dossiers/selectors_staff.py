@@ -118,6 +118,9 @@ def _work_scope(user: User) -> Q:
     scope = Q(pk__in=[])
     if is_clerk(user):
         scope |= Q(agency_id=user.agency_id, state__in=CLERK_STATES)
+        # A step of the process that falls to the one-stop section itself (see
+        # permissions.can_hand_over): its clerks pass it on.
+        scope |= _at_my_step(user) & Q(agency_id=user.agency_id, state=State.IN_APPRAISAL)
     if is_appraiser(user):
         scope |= _at_my_step(user) & Q(state__in=APPRAISAL_STATES)
     return scope

@@ -396,6 +396,79 @@ def dossier_attach_file(
     )
 
 
+def _delete_stored_after_commit(files: Iterable[Any]) -> None:
+    """Removes stored files from storage once the rows that named them are gone for good:
+    a rolled-back removal keeps both the row and its file."""
+    names = [(f.storage, f.name) for f in files if f]
+
+    def delete() -> None:
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def _removable(locked: Dossier, actor: User, file_pk: int) -> DossierComponent:
+    """A file the applicant may still take back: any file of a draft, or a paper uploaded in
+    answer to the open supplement request and not yet sent."""
+    if actor.pk not in (locked.applicant_id, locked.filed_by_id):
+        raise DossierNotFound()
+    files = locked.files.all()
+    if locked.state in (State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT):
+        files = files.filter(is_supplement=True)
+        if locked.state == State.AWAITING_SUPPLEMENT and locked.paused_at:
+            files = files.filter(uploaded_at__gte=locked.paused_at)
+    elif locked.state != State.DRAFT:
+        raise TransitionConflict(
+            _("Hồ sơ đã nộp: tệp đã nộp không gỡ được nữa; nếu cần, hãy rút hồ sơ.")
+        )
+    stored = files.filter(pk=file_pk).first()
+    if stored is None:
+        raise DossierNotFound(_("Không tìm thấy tệp."))
+    return stored
+
+
+@transaction.atomic
+def dossier_remove_file(*, dossier: Dossier, actor: User, file_pk: int) -> DossierComponent:
+    """Takes a file back out of a draft (or of a supplement not yet sent)."""
+    locked = _locked(dossier)
+    stored = _removable(locked, actor, file_pk)
+    stored.delete()
+    _delete_stored_after_commit([stored.file])
+    return stored
+
+
+@transaction.atomic
+def dossier_replace_file(
+    *, dossier: Dossier, actor: User, file_pk: int, upload: Any
+) -> DossierComponent:
+    """Puts a new file in the place of one already uploaded, for the same component: the old
+    one goes only if the new one is accepted."""
+    locked = _locked(dossier)
+    old = _removable(locked, actor, file_pk)
+    old.delete()
+    # A refused file raises here and the whole replacement rolls back: the old row stays.
+    new = dossier_attach_file(
+        dossier=locked, actor=actor, upload=upload, component=old.component, name=old.name
+    )
+    _delete_stored_after_commit([old.file])
+    return new
+
+
+@transaction.atomic
+def dossier_discard_draft(*, dossier: Dossier, actor: User) -> None:
+    """Deletes a draft that was never filed, with its files. A filed dossier is withdrawn,
+    never deleted: it has a code and a history."""
+    locked = _locked(dossier)
+    if actor.pk not in (locked.applicant_id, locked.filed_by_id):
+        raise DossierNotFound()
+    if locked.state != State.DRAFT or locked.code:
+        raise TransitionConflict(_("Chỉ xóa được bản nháp chưa nộp; hồ sơ đã nộp thì rút hồ sơ."))
+    files = [stored.file for stored in locked.files.all()]
+    locked.delete()
+    _delete_stored_after_commit(files)
+
+
 def missing_components(dossier: Dossier) -> list[Component]:
     filed = set(dossier.files.values_list("component_id", flat=True))
     return [c for c in dossier.version.components.filter(required=True) if c.pk not in filed]

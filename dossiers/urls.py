@@ -12,6 +12,13 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:ref>/ban-nhap/", views_citizen.edit, name="edit"),
     path("ho-so-cua-toi/<str:ref>/tai-len/", views_citizen.upload, name="upload"),
     path("ho-so-cua-toi/<str:ref>/nop/", views_citizen.submit, name="submit"),
+    path("ho-so-cua-toi/<str:ref>/xoa-ban-nhap/", views_citizen.discard, name="discard"),
+    path("ho-so-cua-toi/<str:ref>/tep/<int:pk>/go/", views_citizen.remove_file, name="remove_file"),
+    path(
+        "ho-so-cua-toi/<str:ref>/tep/<int:pk>/thay/",
+        views_citizen.replace_file,
+        name="replace_file",
+    ),
     path("ho-so-cua-toi/<str:ref>/bo-sung/", views_citizen.supplement, name="supplement"),
     path("ho-so-cua-toi/<str:ref>/rut-ho-so/", views_citizen.withdraw, name="withdraw"),
     path("ho-so-cua-toi/<str:ref>/ket-qua/", views_citizen.result, name="result"),

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from dossiers import selectors, services
-from dossiers.errors import DossierError
+from dossiers.errors import DossierError, DossierNotFound
 from dossiers.forms import (
     ComponentUploadForm,
     DossierDetailsForm,
@@ -33,7 +34,7 @@ from dossiers.forms import (
     initial_from_dossier,
     initial_from_profile,
 )
-from dossiers.models import Dossier, State
+from dossiers.models import Dossier, DossierComponent, State
 from dossiers.uploads import ALLOWED_TYPES
 from procedures.models import Procedure
 
@@ -117,10 +118,15 @@ def _render_draft(
     form: DossierDetailsForm | None = None,
     upload_form: ComponentUploadForm | None = None,
     submit_error: str = "",
+    replacing: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
     rows, other_files = selectors.checklist(dossier)
     upload_component = upload_form["component"].value() if upload_form is not None else None
+    if replacing is not None:
+        # The refused replacement's error shows at the row of the file it was to replace.
+        replaced = next((f for f in dossier.files.all() if f.pk == replacing), None)
+        upload_component = replaced.component_id if replaced else None
     context = {
         "dossier": dossier,
         "form": form or DossierDetailsForm(initial=initial_from_dossier(dossier)),
@@ -132,6 +138,7 @@ def _render_draft(
         "upload_accept": UPLOAD_ACCEPT,
         "submit_error": submit_error,
         "missing": [row.component for row in rows if row.missing],
+        "replacing": replacing,
     }
     return render(request, "dossiers/citizen/edit.html", context, status=status)
 
@@ -194,8 +201,97 @@ def upload(request: HttpRequest, ref: str) -> HttpResponse:
                 _("Đã tải lên “%(file)s” cho “%(component)s”.")
                 % {"file": stored.original_name, "component": stored.name},
             )
-            return redirect("dossiers:edit", ref=dossier.ref)
+            return _back_to_component(dossier, stored)
     return _render_draft(request, dossier, upload_form=form, status=400)
+
+
+def _back_to_component(dossier: Dossier, stored: DossierComponent) -> HttpResponse:
+    """Back to the page, at the row of the component the person just worked on: the page
+    moves the focus there (static/js/portal.js), so a keyboard or screen-reader user
+    carries on where they were."""
+    if dossier.state != State.DRAFT:
+        return redirect("dossiers:supplement", ref=dossier.ref)
+    anchor = f"#thanh-phan-{stored.component_id}" if stored.component_id else "#giay-to-khac"
+    return redirect(reverse("dossiers:edit", args=[dossier.ref]) + anchor)
+
+
+@login_required
+@require_POST
+def remove_file(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    """Takes an uploaded file back out of a draft (or of a supplement not yet sent)."""
+    dossier = selectors.own_dossier_or_404(_user(request), ref)
+    try:
+        stored = services.dossier_remove_file(dossier=dossier, actor=_user(request), file_pk=pk)
+    except DossierNotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except DossierError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("dossiers:detail", ref=dossier.ref)
+    messages.success(request, _("Đã gỡ tệp “%(file)s”.") % {"file": stored.original_name})
+    return _back_to_component(dossier, stored)
+
+
+@login_required
+@require_POST
+def replace_file(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    """A new file in the place of one already uploaded; the old one stays if the new one is
+    refused."""
+    user = _user(request)
+    dossier = selectors.own_dossier_or_404(user, ref)
+    form = ComponentUploadForm(
+        request.POST, request.FILES, components=dossier.version.components.all()
+    )
+    form.fields["component"].required = False
+    if form.is_valid():
+        try:
+            stored = services.dossier_replace_file(
+                dossier=dossier, actor=user, file_pk=pk, upload=form.cleaned_data["file"]
+            )
+        except DossierNotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except DossierError as exc:
+            if exc.status_code == 409:
+                messages.error(request, str(exc.message))
+                return redirect("dossiers:detail", ref=dossier.ref)
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã thay tệp của “%(component)s” bằng “%(file)s”.")
+                % {"file": stored.original_name, "component": stored.name},
+            )
+            return _back_to_component(dossier, stored)
+    if dossier.state != State.DRAFT:
+        messages.error(request, " ".join(str(e) for e in form.errors.get("file", [])))
+        return redirect("dossiers:supplement", ref=dossier.ref)
+    return _render_draft(request, dossier, upload_form=form, replacing=pk, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def discard(request: HttpRequest, ref: str) -> HttpResponse:
+    """Deletes a draft never filed, after the person confirms it on this page."""
+    user = _user(request)
+    dossier = selectors.own_dossier_or_404(user, ref)
+    if dossier.state != State.DRAFT:
+        messages.info(request, _("Hồ sơ đã nộp không xóa được; bạn có thể rút hồ sơ."))
+        return redirect("dossiers:detail", ref=dossier.ref)
+    if request.method == "POST":
+        try:
+            services.dossier_discard_draft(dossier=dossier, actor=user)
+        except DossierNotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except DossierError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("dossiers:detail", ref=dossier.ref)
+        messages.success(
+            request,
+            _("Đã xóa bản nháp hồ sơ “%(procedure)s” và các tệp đã tải lên.")
+            % {"procedure": dossier.procedure.name},
+        )
+        return redirect("dossiers:mine")
+    context = {"dossier": dossier, "file_count": dossier.files.count()}
+    return render(request, "dossiers/citizen/discard.html", context)
 
 
 @login_required

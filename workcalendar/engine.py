@@ -305,6 +305,9 @@ def apply_same_day_cutoff(
             "kind": "same_day",
             "cutoff": cutoff.strftime("%H:%M") if cutoff is not None else None,
             "before_cutoff": before,
+            # Received outside office hours: counted from the next opening, which is what
+            # "before the cut-off" refers to (the "start" line says when it really came in).
+            **({"counted_from": _iso(cal, start)} if start != received else {}),
             "day": day.isoformat(),
         },
         *_day_steps(cal, received, due),
@@ -488,6 +491,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "make_up": "Tính {day} là ngày làm việc bù",
         "override_working": "Tính {day} là ngày làm việc thêm – {name}",
         "same_day_before": "Thủ tục giải quyết trong ngày, nhận trước {cutoff}: hạn trả cuối ngày làm việc {day}",
+        "same_day_moved": "Thủ tục giải quyết trong ngày, tính từ {at}, trước {cutoff}: hạn trả cuối ngày làm việc {day}",
         "same_day_after": "Thủ tục giải quyết trong ngày, nhận từ {cutoff} trở đi: hạn trả cuối ngày làm việc tiếp theo, {day}",
         "same_day": "Thủ tục giải quyết trong ngày: hạn trả cuối ngày làm việc {day}",
         "pause": "Tạm dừng tính thời hạn từ {start} đến {end}: cộng thêm {duration} làm việc",
@@ -510,6 +514,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "make_up": "{day} counted as a make-up working day",
         "override_working": "{day} counted as an extra working day – {name}",
         "same_day_before": "Same-day procedure received before {cutoff}: due at the end of the working day {day}",
+        "same_day_moved": "Same-day procedure counted from {at}, before {cutoff}: due at the end of the working day {day}",
         "same_day_after": "Same-day procedure received at or after {cutoff}: due at the end of the next working day, {day}",
         "same_day": "Same-day procedure: due at the end of the working day {day}",
         "pause": "Clock paused from {start} to {end}: {duration} of working time added",
@@ -625,12 +630,14 @@ def _render_step(step: Mapping[str, Any], lang: Lang) -> str | None:
             key = "override_working" if step.get("reason") == "override_working" else "make_up"
             return messages[key].format(day=dated("date"), name=name())
         if kind == "same_day":
-            key = (
-                "same_day"
-                if not step.get("cutoff")
-                else ("same_day_before" if step["before_cutoff"] else "same_day_after")
-            )
-            return messages[key].format(cutoff=step.get("cutoff"), day=dated("day"))
+            if not step.get("cutoff"):
+                key = "same_day"
+            elif not step["before_cutoff"]:
+                key = "same_day_after"
+            else:
+                key = "same_day_moved" if step.get("counted_from") else "same_day_before"
+            at = moment("counted_from") if step.get("counted_from") else ""
+            return messages[key].format(cutoff=step.get("cutoff"), day=dated("day"), at=at)
         if kind == "pause":
             key = "pause" if step.get("seconds") else "pause_none"
             return messages[key].format(

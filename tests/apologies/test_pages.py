@@ -58,10 +58,12 @@ def issue(
     letter: ApologyLetter,
     reason: str = "Cần xác minh thêm thông tin lý lịch.",
     when: str = "2025-03-12T15:00",
+    confirmed: bool = True,
 ):
-    return client.post(
-        letter_url(letter), {"action": "issue", "reason": reason, "proposed_due_at": when}
-    )
+    data = {"action": "issue", "reason": reason, "proposed_due_at": when}
+    if confirmed:
+        data["confirmed"] = "1"
+    return client.post(letter_url(letter), data)
 
 
 # --- the lists ---------------------------------------------------------------------------------------
@@ -263,6 +265,46 @@ def test_saving_the_draft_keeps_it_a_draft(client, world):
     assert letter.state == LetterState.DRAFT
     assert letter.reason == "Chờ kết quả xác minh của Công an tỉnh."
     assert letter.proposed_due_at == at(2025, 3, 12, 15, 0)
+
+
+def test_issuing_asks_for_confirmation_first_and_stores_nothing_until_then(client, world):
+    dossier, letter = overdue_with_draft(world)
+    client.force_login(world.head)
+
+    response = issue(client, letter, reason="Chờ ý kiến của Công an tỉnh.", confirmed=False)
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Xác nhận ban hành phiếu" in page
+    assert "chỉ được ban hành một lần" in page
+    assert "15:00 12/03/2025" in page
+    assert "Chờ ý kiến của Công an tỉnh." in page
+    letter.refresh_from_db()
+    dossier.refresh_from_db()
+    assert letter.state == LetterState.DRAFT and letter.reason != "Chờ ý kiến của Công an tỉnh."
+    assert dossier.extension_count == 0
+    assert not dossier.events.filter(action="apology_issued").exists()
+
+    # "Quay lại sửa": the form again, with what was typed, still nothing stored.
+    back = client.post(
+        letter_url(letter),
+        {
+            "action": "review",
+            "confirmed": "1",
+            "reason": "Chờ ý kiến của Công an tỉnh.",
+            "proposed_due_at": "2025-03-12T15:00",
+        },
+    )
+    assert back.status_code == 200
+    assert "Sửa và ban hành" in text(back) and "Chờ ý kiến của Công an tỉnh." in text(back)
+    letter.refresh_from_db()
+    assert letter.state == LetterState.DRAFT
+
+    # The confirmation issues it, with the values shown.
+    confirmed = issue(client, letter, reason="Chờ ý kiến của Công an tỉnh.")
+    assert confirmed.status_code == 302
+    letter.refresh_from_db()
+    assert letter.state == LetterState.ISSUED and letter.reason == "Chờ ý kiến của Công an tỉnh."
 
 
 def test_issuing_numbers_the_letter_extends_the_deadline_once_and_logs_it(client, world):

@@ -58,6 +58,11 @@ class Audit:
     violations: list[Violation] = field(default_factory=list)  # serious and critical
     findings: list[Violation] = field(default_factory=list)  # every impact, for the record
     audited_urls: list[str] = field(default_factory=list)
+    # For a long walk that shows the same pages again and again (every demo procedure through
+    # its whole life): the kind of page shown, and the kinds already audited, shared by the
+    # walk's pages. A kind is audited once; other tests audit every document.
+    kind_of: Callable[[Page], str] | None = None
+    kinds_seen: set[str] | None = None
 
     def on_load(self, _page: Page) -> None:
         self.loads += 1  # no Playwright call here: the audit runs from the test's own thread
@@ -72,6 +77,16 @@ class Audit:
         url = self.page.url
         if not url.startswith("http"):
             return
+        if self.kind_of is not None and self.kinds_seen is not None and not again:
+            try:
+                kind = self.kind_of(self.page)
+            except PlaywrightError:
+                self.page.wait_for_load_state()
+                return
+            if kind in self.kinds_seen:
+                self.audited_load = self.loads
+                return
+            self.kinds_seen.add(kind)
         try:
             if not self.page.evaluate("() => typeof window.axe === 'object'"):
                 self.page.evaluate(AXE_SCRIPT)

@@ -125,8 +125,12 @@ def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
     assert page.evaluate(OVERFLOWING) == []
     page.set_viewport_size(DESKTOP)  # type: ignore[arg-type]
 
-    # 4. … issues it.
+    # 4. … issues it, once asked to confirm (a letter is issued once only).
     page.get_by_role("button", name="Ban hành").click()
+    expect(page.get_by_role("heading", name="Xác nhận ban hành phiếu")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "apology-4-confirm-1280.png", full_page=True)
+    assert ApologyLetter.objects.get(pk=letter.pk).state == LetterState.DRAFT
+    page.get_by_role("button", name="Xác nhận ban hành").click()
     expect(page.get_by_role("status")).to_contain_text("Đã ban hành phiếu số 01/PXL")
     expect(page.get_by_role("button", name="Ban hành")).to_have_count(0)
     page.screenshot(path=screenshot_dir / "apology-4-letter-issued-1280.png", full_page=True)

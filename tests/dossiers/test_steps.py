@@ -4,8 +4,10 @@ to the person who did its work, and every step of a returned dossier is done."""
 import pytest
 from django.urls import reverse
 
-from dossiers import services
+from dossiers import selectors_staff, services
+from dossiers.errors import DossierError
 from dossiers.models import Decision, Dossier, State, StepState
+from procedures.models import ProcessStep
 from tests.dossiers.factories import World, draft_with_files, make_pdf_upload
 from tests.factories import ProcessStepFactory, StaffFactory
 
@@ -109,3 +111,47 @@ def test_the_staff_page_shows_who_did_each_step(client, four_steps):
     for name in ("Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em"):
         assert name in rows
     assert Dossier.objects.get(pk=dossier.pk).state == State.RETURNED
+
+
+def test_a_step_that_falls_to_the_one_stop_section_is_passed_on_by_its_clerks(world):
+    """A commune unit's step of a dossier received at the province (a public posting, say)
+    resolves to the receiving centre: its clerks find the dossier in their queue and pass it
+    on; nobody else at the centre, and no clerk of another centre, may."""
+    steps = list(ProcessStep.objects.filter(version=world.version).order_by("order"))
+    ProcessStepFactory(
+        version=world.version,
+        order=len(steps) + 1,
+        name="Niêm yết công khai",
+        agency=None,
+        budget_hours=4,
+    )
+    ProcessStepFactory(
+        version=world.version,
+        order=len(steps) + 2,
+        name="Lãnh đạo ký kết quả",
+        agency=world.justice,
+        department=world.department,
+        budget_hours=2,
+    )
+    dossier = draft_with_files(world)
+    services.dossier_submit(dossier=dossier, actor=world.citizen)
+    services.dossier_receive(dossier=dossier, actor=world.clerk)
+    while Dossier.objects.get(pk=dossier.pk).current_step.name != "Niêm yết công khai":
+        current = Dossier.objects.get(pk=dossier.pk)
+        actor = world.clerk if current.state == State.RECEIVED else world.specialist
+        services.dossier_hand_over(dossier=dossier, actor=actor)
+    posted = Dossier.objects.get(pk=dossier.pk)
+    assert posted.current_step.agency_id == world.centre.pk
+
+    assert posted in selectors_staff.queue(world.clerk)
+    other_centre_clerk = StaffFactory(role="clerk", full_name="Cán bộ nơi khác")
+    with pytest.raises(DossierError):
+        services.dossier_hand_over(dossier=posted, actor=other_centre_clerk)
+    with pytest.raises(DossierError):
+        services.dossier_hand_over(dossier=posted, actor=world.specialist)
+
+    services.dossier_hand_over(dossier=posted, actor=world.clerk)
+
+    handed = Dossier.objects.get(pk=dossier.pk)
+    assert handed.current_step.name == "Lãnh đạo ký kết quả"
+    assert handed.steps.get(name="Niêm yết công khai").handled_by == world.clerk

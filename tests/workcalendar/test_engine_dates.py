@@ -177,6 +177,22 @@ def test_apply_same_day_cutoff_says_which_rule_applied():
     )
 
 
+def test_a_same_day_dossier_received_after_hours_tells_one_receipt_not_two():
+    """Received at 18:00: one line says when it came in and from when it counts; the rule's
+    line speaks of that moment, never of a receipt "before 15:00" it did not have."""
+    late = engine.apply_same_day_cutoff(CAL, at("2025-08-28 18:00"), datetime.time(15, 0))
+
+    lines = late.explanation.render("vi")
+
+    assert not any("nhận trước 15:00" in line for line in lines)
+    assert sum("Nhận lúc" in line for line in lines) == 1
+    assert any(
+        line.startswith("Thủ tục giải quyết trong ngày, tính từ 07:30 thứ Sáu 29/08/2025")
+        and "trước 15:00: hạn trả cuối ngày làm việc 29/08/2025" in line
+        for line in lines
+    ), lines
+
+
 # --- pauses --------------------------------------------------------------------------------
 
 
