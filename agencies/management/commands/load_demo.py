@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
+from accounts.roles import ensure_roles
 from agencies.demo import DEMO_EMAIL_DOMAIN, UNIT_MAP, build_demo_province, create_demo_people
 from agencies.services import load_units
 from dossiers.demo import load_demo_dossiers
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             },
         )
         self.stdout.write(f"Danh mục thủ tục: {report}")
+        ensure_roles()  # the demo people need their role groups, whatever happened to them
         logins = create_demo_people(demo)
         self.stdout.write(f"Tài khoản minh họa: {len(logins)}.")
         if options["no_dossiers"]:
