@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from apologies.models import RENDER_ATTEMPTS, ApologyLetter, LetterState
+from core.queue import publish_on_commit
+from dossiers import notifications
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.models import CLOCK_STATES, NATIONAL_STATUS, PAUSED_STATES, Dossier, DossierEvent
 from dossiers.uploads import random_pdf_name
@@ -42,19 +44,18 @@ def _responsible(dossier: Dossier) -> tuple[Any, Any]:
 def letter_create_draft(*, dossier_id: int) -> ApologyLetter | None:
     """The draft for this dossier's first overdue episode, made once; None if not needed."""
     with transaction.atomic():
-        dossier = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related(
-                "agency",
-                "version",
-                "current_step__agency",
-                "current_step__department",
-                "responsible_agency",
-                "responsible_department",
-            )
-            .filter(pk=dossier_id)
-            .first()
-        )
+        # Locked alone, then read with what it points to: a join read in the locking query
+        # would keep the step as it was before a concurrent hand-over (dossiers.services).
+        if not list(Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk")):
+            return None
+        dossier = Dossier.objects.select_related(
+            "agency",
+            "version",
+            "current_step__agency",
+            "current_step__department",
+            "responsible_agency",
+            "responsible_department",
+        ).get(pk=dossier_id)
         if dossier is None or dossier.state not in CLOCK_STATES or dossier.extension_count > 0:
             return None
         if dossier.due_soon_at is None and dossier.overdue_since is None:
@@ -196,7 +197,9 @@ def letter_update(
     locked.draft_pdf = ""
     locked.render_attempts = 0  # the edit may be what lets it render
     locked.save(update_fields=["reason", "proposed_due_at", "draft_pdf", "render_attempts"])
-    transaction.on_commit(lambda: _enqueue_render(locked.pk, final=False))
+    from apologies.tasks import render_letter_pdf
+
+    publish_on_commit(render_letter_pdf, (locked.pk, False))
     return locked
 
 
@@ -220,10 +223,21 @@ def _validate(letter: ApologyLetter, reason: str, proposed_due_at: datetime.date
         )
 
 
-def _enqueue_render(letter_id: int, *, final: bool) -> None:
-    from apologies.tasks import render_letter_pdf
-
-    render_letter_pdf.delay(letter_id, final)
+def issued_without_pdf(*, older_than: datetime.timedelta, limit: int = 500) -> list[int]:
+    """Issued letters whose final PDF is still missing after ``older_than`` (the sweeper's
+    list): the render was lost with the broker or is between retries. Letters given up on
+    (RENDER_ATTEMPTS failed renders) wait for a person instead."""
+    cutoff = timezone.now() - older_than
+    return list(
+        ApologyLetter.objects.filter(
+            state=LetterState.ISSUED,
+            pdf="",
+            issued_at__lt=cutoff,
+            render_attempts__lt=RENDER_ATTEMPTS,
+        )
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 @transaction.atomic
@@ -237,12 +251,15 @@ def letter_issue(
     """Issues the letter: numbered, the deadline extended once, the citizen told."""
     from dossiers.services import next_form_number
 
+    # The dossier first, then its letter: the order every dossier action takes (settling a
+    # dossier cancels its draft under the dossier's lock), so the two never deadlock.
+    dossier_id = ApologyLetter.objects.filter(pk=letter.pk).values_list("dossier_id", flat=True)
+    dossier = Dossier.objects.select_for_update().get(pk=dossier_id[:1].get())
     locked = ApologyLetter.objects.select_for_update().get(pk=letter.pk)
     if actor is not None and not can_sign(locked, actor):
         raise DossierNotFound()
     if locked.state != LetterState.DRAFT:
         raise TransitionConflict(_("Phiếu đã được ban hành hoặc đã hủy."))
-    dossier = Dossier.objects.select_for_update().get(pk=locked.dossier_id)
     if dossier.extension_count >= 1:
         raise DossierError(
             _(
@@ -312,13 +329,12 @@ def letter_issue(
             "new_due_at": locked.proposed_due_at.isoformat(),
         },
     )
-    transaction.on_commit(lambda: _after_issue(locked.pk, event.pk))
-    return locked
-
-
-def _after_issue(letter_id: int, event_id: int) -> None:
+    # What is owed is in the database before the commit: the letter without its PDF, the
+    # citizen's pending notifications. The worker is then woken: the final PDF first, then
+    # the e-mail that attaches it (the sweeper redoes either if the broker loses it).
     from apologies.tasks import render_letter_pdf
     from dossiers.tasks import notify_event
 
-    # The final PDF first, then the e-mail that attaches it.
-    render_letter_pdf.apply_async((letter_id, True), link=notify_event.si(event_id))
+    link = notify_event.si(event.pk) if notifications.plan(event) else None
+    publish_on_commit(render_letter_pdf, (locked.pk, True), link=link)
+    return locked

@@ -427,6 +427,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def has_proposal(self) -> bool:
         return bool(self.proposed_decision)
 
+    def lacks_proposal(self) -> bool:
+        """A proposal awaiting the head's decision is not changed under their eyes: the head
+        approves what they read, or sends it back for a new one."""
+        return not self.proposed_decision
+
     def has_next_step(self) -> bool:
         return self.next_step() is not None
 
@@ -533,6 +538,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_APPRAISAL,
         target=State.IN_APPRAISAL,
+        conditions=[lacks_proposal],
         permission=perms.can_appraise,
     )
     def propose(self) -> None:
@@ -917,8 +923,11 @@ class Notification(models.Model):
     recipient = models.CharField(max_length=255)
     subject = models.CharField(max_length=255, blank=True)
     body = models.TextField(blank=True)
+    # pending (written with its event, in the action's transaction) → sent, or failed after
+    # MAX_ATTEMPTS deliveries that raised; the sweeper redelivers what is still pending.
     status = models.CharField(max_length=10, default="pending")
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -927,6 +936,14 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "channel"], name="one_notification_per_event_channel"
+            )
+        ]
+        indexes = [
+            # The sweeper's read: what is still pending, oldest first.
+            models.Index(
+                fields=["created_at"],
+                name="notification_pending",
+                condition=models.Q(status="pending"),
             )
         ]
 

@@ -3,17 +3,23 @@
 Each event that concerns the citizen — reception, a supplement request, a refusal, the
 result ready, the result returned — becomes one e-mail (and one SMS through the backend
 named by ``SMS_BACKEND``), in the citizen's language, recorded in ``Notification``. The
-e-mail carries the official slip the event issued (form 01, 02, 03 or 05) as a PDF. The
-unique (event, channel) row makes a re-delivered task send nothing twice.
+e-mail carries the official slip the event issued (form 01, 02, 03 or 05) as a PDF.
+
+The rows are written pending with the event, in the action's transaction (``plan``); the
+task delivers them, each under its row's lock, so a re-delivered or duplicated task sends
+nothing twice, and the beat's sweeper re-publishes what a lost broker message left pending.
 """
 
+import datetime
 import logging
 import mimetypes
+from collections.abc import Callable
 from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -53,18 +59,98 @@ def sms_backend() -> SmsBackend:
     return backend
 
 
-def _claim(event: DossierEvent, channel: str, recipient: str, kind: str) -> Notification | None:
-    """The notification row for this event and channel, unless it already went out."""
+# A delivery that raised this many times is given up on (status "failed", the error kept).
+MAX_ATTEMPTS = 8
+
+
+def _email_of(event: DossierEvent) -> str:
+    dossier = event.dossier
+    email = dossier.applicant_email or dossier.applicant.email
+    return "" if not email or email.endswith(".invalid") else email
+
+
+def plan(event: DossierEvent) -> list[Notification]:
+    """The notifications this event owes the citizen, written as pending rows in the
+    event's own transaction: what the worker must deliver survives a lost broker message.
+    Empty for an event that tells the citizen nothing (no task is queued for it)."""
+    kind = KINDS.get(event.action)
+    if kind is None:
+        return []
+    recipients = [
+        (NotificationChannel.EMAIL, _email_of(event)),
+        (NotificationChannel.SMS, event.dossier.applicant_phone),
+    ]
+    rows = [
+        Notification(dossier=event.dossier, event=event, kind=kind, channel=channel, recipient=to)
+        for channel, to in recipients
+        if to
+    ]
+    return Notification.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _claimed(event: DossierEvent, channel: str, recipient: str, kind: str) -> Notification | None:
+    """The notification row for this event and channel, locked until the caller's
+    transaction ends, unless it already went out (or was given up on). A second delivery
+    of the same task waits on the lock, then finds it sent."""
+    notification, _ = Notification.objects.select_for_update().get_or_create(
+        event=event,
+        channel=channel,
+        defaults={"dossier": event.dossier, "kind": kind, "recipient": recipient},
+    )
+    return notification if notification.status == "pending" else None
+
+
+def _deliver(
+    event: DossierEvent, channel: str, recipient: str, kind: str, send: Callable[[str], dict]
+) -> None:
+    """Sends once: the row is locked while ``send(recipient)`` runs and marked sent in the
+    same transaction; a failure counts an attempt and is raised for the task to retry."""
     try:
         with transaction.atomic():
-            notification, _ = Notification.objects.select_for_update().get_or_create(
-                event=event,
-                channel=channel,
-                defaults={"dossier": event.dossier, "kind": kind, "recipient": recipient},
+            notification = _claimed(event, channel, recipient, kind)
+            if notification is None:
+                return
+            sent = send(notification.recipient)
+            Notification.objects.filter(pk=notification.pk).update(
+                status="sent", sent_at=timezone.now(), error="", **sent
             )
     except IntegrityError:
-        notification = Notification.objects.get(event=event, channel=channel)
-    return None if notification.status == "sent" else notification
+        return  # the row was created by a concurrent delivery, which sends it
+    except Exception as exc:
+        attempts = F("attempts") + 1
+        Notification.objects.filter(event=event, channel=channel, status="pending").update(
+            attempts=attempts, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        Notification.objects.filter(
+            event=event, channel=channel, status="pending", attempts__gte=MAX_ATTEMPTS
+        ).update(status="failed")
+        raise
+
+
+def pending_events(*, older_than: datetime.timedelta, limit: int = 500) -> list[int]:
+    """Events with a notification still pending after ``older_than`` (the sweeper's list):
+    their task was lost with the broker, or is failing and waiting for its next retry.
+    An apology letter's notice waits for the letter's PDF, which it carries."""
+    from apologies.models import ApologyLetter
+
+    cutoff = timezone.now() - older_than
+    rows = (
+        Notification.objects.filter(status="pending", created_at__lt=cutoff, event__isnull=False)
+        .order_by("created_at")
+        .values_list("event_id", "event__action", "event__data")[:limit]
+    )
+    events: dict[int, None] = {}
+    letters_waiting = set()
+    apology = [data.get("letter") for _id, action, data in rows if action == "apology_issued"]
+    if apology:
+        letters_waiting = set(
+            ApologyLetter.objects.filter(pk__in=apology, pdf="").values_list("pk", flat=True)
+        )
+    for event_id, action, data in rows:
+        if action == "apology_issued" and data.get("letter") in letters_waiting:
+            continue
+        events[event_id] = None
+    return list(events)
 
 
 def _attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
@@ -116,31 +202,28 @@ def notify_event(*, event_id: int) -> None:
         "result_online": event.action == "return_result"
         and selectors.result_delivered_online(dossier),
     }
+
+    def subject() -> str:
+        return " ".join(render_to_string(f"dossiers/email/{kind}_subject.txt", context).split())
+
+    def send_email(to: str) -> dict:
+        title = subject()
+        body = render_to_string(f"dossiers/email/{kind}.txt", context)
+        message = EmailMessage(title, body, settings.DEFAULT_FROM_EMAIL, [to])
+        for name, content in _attachments(event):
+            kind_of_file = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            message.attach(name, content, kind_of_file)
+        message.send()
+        return {"subject": title, "body": body}
+
+    def send_sms(to: str) -> dict:
+        text = subject()
+        sms_backend().send(phone=to, text=f"{text} {context['track_url']}")
+        return {"body": text}
+
     with translation.override(language):
-        email = dossier.applicant_email or dossier.applicant.email
-        if email and not email.endswith(".invalid"):
-            notification = _claim(event, NotificationChannel.EMAIL, email, kind)
-            if notification is not None:
-                subject = " ".join(
-                    render_to_string(f"dossiers/email/{kind}_subject.txt", context).split()
-                )
-                body = render_to_string(f"dossiers/email/{kind}.txt", context)
-                message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-                for name, content in _attachments(event):
-                    kind_of_file = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                    message.attach(name, content, kind_of_file)
-                message.send()
-                Notification.objects.filter(pk=notification.pk).update(
-                    subject=subject, body=body, status="sent", sent_at=timezone.now()
-                )
-        phone = dossier.applicant_phone
-        if phone:
-            notification = _claim(event, NotificationChannel.SMS, phone, kind)
-            if notification is not None:
-                text = " ".join(
-                    render_to_string(f"dossiers/email/{kind}_subject.txt", context).split()
-                )
-                sms_backend().send(phone=phone, text=f"{text} {context['track_url']}")
-                Notification.objects.filter(pk=notification.pk).update(
-                    body=text, status="sent", sent_at=timezone.now()
-                )
+        email = _email_of(event)
+        if email:
+            _deliver(event, NotificationChannel.EMAIL, email, kind, send_email)
+        if dossier.applicant_phone:
+            _deliver(event, NotificationChannel.SMS, dossier.applicant_phone, kind, send_sms)

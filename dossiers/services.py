@@ -20,6 +20,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, 
 
 from accounts.models import User
 from agencies.models import Agency, AgencyKind
+from core.queue import publish_on_commit
+from dossiers import notifications
 from dossiers import permissions as perms
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.models import (
@@ -78,21 +80,33 @@ def _now() -> datetime.datetime:
 
 
 def _locked(dossier: Dossier) -> Dossier:
+    """The dossier row locked, then its current step read after the lock.
+
+    Not one query with a join: when the lock had to wait for another action, PostgreSQL
+    re-reads the locked row but keeps the joined step as the first snapshot saw it, so a
+    withdrawal racing a hand-over would finish a step that is no longer current. The step
+    read once the lock is held is the one the winner left (and is locked too: a step is only
+    changed under its dossier's lock, the second lock only makes that explicit).
+    """
     try:
-        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join.
-        return (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("current_step")
-            .get(pk=dossier.pk)
-        )
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     except Dossier.DoesNotExist as exc:
         raise DossierNotFound() from exc
+    locked.current_step = (
+        DossierStep.objects.select_for_update().filter(pk=locked.current_step_id).first()
+        if locked.current_step_id
+        else None
+    )
+    return locked
 
 
 def _notify_after_commit(event: DossierEvent) -> None:
+    """The citizen's notifications are written now, pending, with the event; the worker is
+    woken after the commit (the sweeper wakes it again if the broker lost the call)."""
     from dossiers.tasks import notify_event
 
-    transaction.on_commit(lambda: notify_event.delay(event.pk))
+    if notifications.plan(event):
+        publish_on_commit(notify_event, (event.pk,))
 
 
 def _log(
@@ -137,7 +151,14 @@ def _run(
         if not Dossier.objects.for_user(actor).filter(pk=locked.pk).exists():
             raise DossierNotFound()
         if can_proceed(method):
-            raise DossierError(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
+            # Seen but not theirs to do now: often the dossier moved on to another step
+            # while the page was open (a race), so the same answer as a conflict.
+            raise TransitionConflict(
+                _(
+                    "Thao tác này không thuộc phần việc của bạn ở bước hiện tại của hồ sơ. "
+                    "Vui lòng tải lại trang."
+                )
+            )
         raise TransitionConflict()
     if not can_proceed(method):
         raise TransitionConflict()

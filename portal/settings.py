@@ -235,7 +235,10 @@ else:
     # or a slow task is delivered twice (harmless for letters, wasteful); the tests of
     # tests/apologies/test_exactly_once.py run their worker with a few seconds.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # A request publishing while Redis is unreachable gives up in seconds, not minutes:
+        # the committed action stands and the sweeper publishes again (core/queue.py).
+        "socket_connect_timeout": 3,
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_IGNORE_RESULT = True
@@ -264,6 +267,12 @@ CELERY_BEAT_SCHEDULE = {
     "watch-digests": {
         "task": "apologies.send_watch_digests",
         "schedule": crontab(minute=0, hour=7),
+    },
+    # What the database says is owed but undone (a task lost with the broker, or never
+    # published while it was down) is published again: notifications, final letter PDFs.
+    "redeliver": {
+        "task": "portal.tasks.redeliver",
+        "schedule": crontab(minute="*/2"),
     },
     # Dossiers left unanswered in supplement_requested for 15 working days are closed.
     "close-unsupplemented": {

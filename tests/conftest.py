@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.celery_worker import real_worker, shared_media_root, worker_redis  # noqa: F401
 from tests.factories import DEFAULT_PASSWORD
 
 

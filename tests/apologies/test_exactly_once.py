@@ -26,7 +26,6 @@ from apologies.scan import scan
 from apologies.tasks import draft_letters, render_letter_pdf
 from dossiers import services
 from dossiers.models import Dossier
-from dossiers.tasks import notify_event
 from portal.tasks import heartbeat
 from tests.celery_worker import QUEUE, RealWorker
 from tests.dossiers.factories import build_world, draft_with_files
@@ -50,7 +49,10 @@ def overdue_dossiers(count: int = 1) -> list[Dossier]:
     made = []
     # The citizens' notifications the walk sends are not what this module is about.
     received = datetime.datetime(2025, 1, 24, 9, 0, tzinfo=VN)
-    with mock.patch.object(notify_event, "delay"), time_machine.travel(received, tick=False):
+    with (
+        mock.patch("dossiers.services.publish_on_commit"),
+        time_machine.travel(received, tick=False),
+    ):
         for _ in range(count):
             dossier = draft_with_files(world)
             services.dossier_submit(dossier=dossier, actor=world.citizen)
