@@ -16,10 +16,12 @@ RUN apt-get update \
 RUN useradd --system --create-home --uid 10001 motcua
 WORKDIR /app
 
-# Dependencies first, so a code change does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Dependencies first, so a code change does not reinstall them: exactly the pinned,
+# hash-checked versions of requirements/lock.txt (scripts/lock), then the project alone.
+COPY requirements/lock.txt requirements/lock.txt
+RUN pip install --require-hashes -r requirements/lock.txt
 COPY . .
+RUN pip install --no-deps .
 
 # Static files are collected into the image (whitenoise serves them); the throw-away key
 # only lets the settings load, nothing is signed with it.
@@ -31,4 +33,5 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret DEBUG=false VAR_DIR=/app/var \
 ENV VAR_DIR=/app/var
 USER motcua
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Logging, timeouts and the access log without query strings: deploy/gunicorn.conf.py.
+CMD ["gunicorn", "portal.wsgi:application", "--config", "deploy/gunicorn.conf.py"]

@@ -6,12 +6,15 @@ psycopg 3), CELERY_BROKER_URL (Redis) and turns DEBUG off, which makes SECRET_KE
 ALLOWED_HOSTS mandatory.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from portal.logging import build_logging, init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -317,15 +320,33 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Logging ----------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# --- Operations: logging, error tracking, health probes (docs/adr/0009) -----------------
+# One line per record on stderr: plain text by default, one JSON object a line with
+# LOG_FORMAT=json. Every handler masks 9- and 12-digit runs (CMND/CCCD numbers), see
+# portal/logging.py; gunicorn's own logs get the same (deploy/gunicorn.conf.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+LOGGING = build_logging(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+# The worker and beat keep these handlers instead of Celery's own (which lack the filter).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Who gets the error e-mails when DEBUG is off: ADMINS="Tên <a@b.vn>,Other <c@d.vn>".
+ADMINS = [getaddresses([entry])[0] for entry in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Request id from the proxy (X-Request-ID) in each line; /healthz and /readyz answered
+# before anything else (portal/health.py).
+MIDDLEWARE = [
+    "portal.logging.RequestIdMiddleware",
+    "portal.health.HealthProbeMiddleware",
+    *MIDDLEWARE,
+]
+# Error tracking, only when SENTRY_DSN is set: no personal data sent (no user, no cookies,
+# no local variables, ID numbers masked in the whole event).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # --- Demo -------------------------------------------------------------------------------
 # Province of the demo data (code from vietnam-provinces; 75 = Đồng Nai).

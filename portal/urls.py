@@ -3,7 +3,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal import health
+
 urlpatterns = [
+    # Probes (liveness, readiness): answered by portal.health.HealthProbeMiddleware first.
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
     path(
         "", RedirectView.as_view(pattern_name="procedures:catalogue", permanent=False), name="home"
     ),

@@ -53,11 +53,14 @@ install_debs() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# ensure_venv runtime|dev — creates .venv and installs the project (with the dev extras for
-# "dev"). Skipped when pyproject.toml has not changed since the last install of that kind.
+# ensure_venv runtime|dev — creates .venv and installs the pinned, hash-checked lock
+# (requirements/lock.txt, or requirements/dev-lock.txt for "dev"; scripts/lock writes them),
+# then the project itself without dependencies. Skipped when neither that lock nor
+# pyproject.toml has changed since the last install of that kind.
 ensure_venv() {
-    local kind=$1 spec=. stamp=.venv/.motcua-installed hash
-    [[ $kind == dev ]] && spec=".[dev]"
+    local kind=$1 lock=requirements/lock.txt stamp=.venv/.motcua-installed hash
+    [[ $kind == dev ]] && lock=requirements/dev-lock.txt
+    [[ -f $lock ]] || die "$lock is missing: run scripts/lock"
     if [[ ! -x .venv/bin/python ]]; then
         local python
         python=$(find_python)
@@ -70,14 +73,21 @@ ensure_venv() {
             "$python" -m venv .venv || die "could not create .venv"
         fi
     fi
-    hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
-    # A dev install also satisfies ./run; a runtime install does not satisfy ./test.
-    if [[ -f $stamp ]] && { grep -qx "$hash dev" "$stamp" || grep -qx "$hash $kind" "$stamp"; }; then
+    hash=$(cat "$lock" pyproject.toml | sha256sum | cut -d' ' -f1)
+    # A dev install also satisfies ./run when the runtime lock is unchanged too (the dev lock
+    # constrains it); a runtime install does not satisfy ./test.
+    if [[ -f $stamp ]] && grep -qx "$hash $kind" "$stamp"; then
         return 0
     fi
-    say "pip install -e \"$spec\""
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec" ||
+    if [[ $kind == runtime && -f $stamp ]] &&
+        grep -qx "$(cat requirements/dev-lock.txt pyproject.toml | sha256sum | cut -d' ' -f1) dev" "$stamp"; then
+        return 0
+    fi
+    say "pip install --require-hashes -r $lock"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$lock" ||
         die "pip install failed (see above)"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e . ||
+        die "pip install -e . failed (see above)"
     printf '%s %s\n' "$hash" "$kind" >"$stamp"
 }
 

@@ -168,3 +168,47 @@ def test_every_scheduled_task_is_registered_in_the_worker(beat: dict) -> None:
     scheduled = {entry["task"] for entry in beat["entries"].values()}
 
     assert scheduled <= set(beat["registered"]), scheduled - set(beat["registered"])
+
+
+SHOW_OPERATIONS = """
+import json
+
+import django
+from django.conf import settings
+
+django.setup()
+print(json.dumps({
+    "admins": [list(admin) for admin in settings.ADMINS],
+    "console": settings.LOGGING["handlers"]["console"]["formatter"],
+    "hijack": settings.CELERY_WORKER_HIJACK_ROOT_LOGGER,
+}))
+"""
+
+
+def test_admins_come_from_the_environment(tmp_path: Path) -> None:
+    env = production_env(
+        tmp_path, ADMINS="Quản trị <quantri@dongnai.gov.vn>,Trực ca <trucca@dongnai.gov.vn>"
+    )
+
+    shown = run_python(SHOW_OPERATIONS, env)
+
+    assert shown["admins"] == [
+        ["Quản trị", "quantri@dongnai.gov.vn"],
+        ["Trực ca", "trucca@dongnai.gov.vn"],
+    ]
+
+
+def test_plain_logs_and_no_admins_unless_asked(tmp_path: Path) -> None:
+    shown = run_python(SHOW_OPERATIONS, production_env(tmp_path))
+
+    assert shown["admins"] == []
+    assert shown["console"] == "plain"
+    # The worker keeps the portal's handlers (with the ID-number filter), not Celery's.
+    assert shown["hijack"] is False
+
+
+def test_an_unknown_log_format_stops_with_a_clear_message(tmp_path: Path) -> None:
+    result = run_manage("check", env=production_env(tmp_path, LOG_FORMAT="xml"))
+
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be plain or json, not 'xml'" in result.stderr
