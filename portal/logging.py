@@ -29,7 +29,7 @@ from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 # A run of exactly 9 or 12 digits standing alone: not part of a longer number (a 10-digit
 # phone number, a timestamp) nor of a hexadecimal token (a UUID, a task id, a hash), but
 # masked after "=", "/", a space or any other punctuation ("?cccd=079123456789").
-PERSONAL_ID = re.compile(r"(?<![0-9A-Za-z])(?:\d{12}|\d{9})(?![0-9A-Za-z])")
+PERSONAL_ID = re.compile(r"(?<![0-9A-Za-z])(?<![0-9A-Fa-f]{4}-)(?:\d{12}|\d{9})(?![0-9A-Za-z])")
 
 # The attributes every LogRecord has; anything else on a record came from extra={…}.
 _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {

@@ -62,10 +62,13 @@ def test_other_numbers_are_left_alone(logged):
 
     logger.info("Điện thoại 0912345678, mã 1234567890123, năm 2025, hồ sơ 17")
     logger.info("Task portal.tasks.heartbeat[caf599c123456789bf1c76ce14764368]")
+    # A task id whose last group happens to be all digits (a lost "succeeded" line).
+    logger.info("Task apologies.draft_letters[5172c02d-e746-48c9-9a11-017972867406] received")
 
     assert stream.getvalue().splitlines() == [
         "Điện thoại 0912345678, mã 1234567890123, năm 2025, hồ sơ 17",
         "Task portal.tasks.heartbeat[caf599c123456789bf1c76ce14764368]",  # a UUID, not an ID
+        "Task apologies.draft_letters[5172c02d-e746-48c9-9a11-017972867406] received",
     ]
 
 
