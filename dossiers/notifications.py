@@ -108,7 +108,9 @@ def notify_event(*, event_id: int) -> None:
     if kind is None:
         return
     dossier = event.dossier
-    language = dossier.applicant.preferred_language or settings.LANGUAGE_CODE
+    # A counter dossier with no verified account reaches the contact details given on it.
+    account = dossier.applicant
+    language = (account.preferred_language if account else "") or settings.LANGUAGE_CODE
     context = {
         "dossier": dossier,
         "event": event,
@@ -117,7 +119,7 @@ def notify_event(*, event_id: int) -> None:
         and selectors.result_delivered_online(dossier),
     }
     with translation.override(language):
-        email = dossier.applicant_email or dossier.applicant.email
+        email = dossier.applicant_email or (account.email if account else "")
         if email and not email.endswith(".invalid"):
             notification = _claim(event, NotificationChannel.EMAIL, email, kind)
             if notification is not None:
