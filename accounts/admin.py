@@ -41,6 +41,13 @@ PERSONAL_FIELDS = (
     "address",
     "preferred_language",
 )
+# Written by accounts.services.national_id_verify only: shown, never edited.
+VERIFICATION_FIELDS = (
+    "national_id_verification",
+    "national_id_verified_at",
+    "national_id_verified_by",
+    "national_id_released_at",
+)
 ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
 # What only a superuser may change: these grant power.
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -59,7 +66,14 @@ class _UserFormMixin(forms.ModelForm):
         return normalize_phone(self.cleaned_data.get("phone") or "") or None
 
     def clean_national_id(self) -> str | None:
-        return self.cleaned_data.get("national_id") or None
+        value = self.cleaned_data.get("national_id") or None
+        instance = self.instance
+        if instance.pk and instance.national_id_verified and value != instance.national_id:
+            # A proved number changes only through a new proof, not a click in the admin.
+            raise forms.ValidationError(
+                _("Số định danh đã được xác thực theo giấy tờ tùy thân; không sửa ở đây.")
+            )
+        return value
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -111,12 +125,24 @@ class UserAdmin(DjangoUserAdmin):
         "is_staff",
         "is_active",
     )
-    list_filter = ("is_active", "is_staff", "is_superuser", "groups", "agency__province", "agency")
+    list_filter = (
+        "national_id_verification",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "agency__province",
+        "agency",
+    )
     list_select_related = ("agency", "department__agency")
     search_fields = ("full_name", "email", "phone")
     autocomplete_fields = ("agency", "department")
     filter_horizontal = ("groups", "user_permissions")
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = (
+        "last_login",
+        "date_joined",
+        *VERIFICATION_FIELDS,
+    )
     actions = ["send_password_reset_link"]
     fieldsets = (
         (None, {"fields": ("email",)}),
@@ -124,6 +150,7 @@ class UserAdmin(DjangoUserAdmin):
             _("Thông tin cá nhân"),
             {"fields": PERSONAL_FIELDS},
         ),
+        (_("Xác thực số định danh"), {"fields": VERIFICATION_FIELDS}),
         (_("Nơi công tác"), {"fields": ("agency", "department")}),
         (
             _("Vai trò và quyền"),

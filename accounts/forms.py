@@ -146,6 +146,7 @@ class ProfileForm(IdentityFieldsForm):
     only a name and an e-mail."""
 
     CITIZEN_REQUIRED = ("phone", "national_id", "date_of_birth", "address")
+    VERIFIED_FIELDS = ("full_name", "national_id", "date_of_birth")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         stored = {
@@ -162,3 +163,8 @@ class ProfileForm(IdentityFieldsForm):
         if not user.is_citizen:
             for name in self.CITIZEN_REQUIRED:
                 self.fields[name].required = False
+        if user.national_id_verified:
+            # Proved against the identity document: corrected only at a counter.
+            for name in self.VERIFIED_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Đã xác thực theo giấy tờ tùy thân.")

@@ -16,6 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import validate_national_id, validate_phone
 
 
+class NationalIdVerification(models.TextChoices):
+    """How an account's ID number was proved to be its holder's. Until one of these, the
+    number is only what the person typed: it opens no one else's dossiers and blocks nobody."""
+
+    # A one-stop clerk held the original identity card (or passport) and saw that its number,
+    # full name and date of birth are the account's (accounts.services.national_id_verify).
+    COUNTER = "counter", _("Cán bộ một cửa đối chiếu giấy tờ tùy thân bản gốc")
+    # Log-in through the national identity (VNeID / Cổng DVCQG) single sign-on: reserved for
+    # the SSO integration, which will call the same service with this method.
+    VNEID = "vneid", _("Đăng nhập bằng tài khoản định danh điện tử VNeID")
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -47,11 +59,42 @@ class User(AbstractBaseUser, PermissionsMixin):
     national_id = models.CharField(
         _("số định danh cá nhân"),
         max_length=12,
-        unique=True,
+        # Unique among verified accounts only (the constraint below): a number typed at
+        # registration proves nothing, so it must not lock the real holder out.
+        db_index=True,
         null=True,
         blank=True,
         validators=[validate_national_id],
         help_text=_("12 chữ số, in trên thẻ căn cước."),
+    )
+    national_id_verified_at = models.DateTimeField(
+        _("xác thực số định danh lúc"), null=True, blank=True, editable=False
+    )
+    national_id_verified_by = models.ForeignKey(
+        "self",
+        verbose_name=_("cán bộ xác thực số định danh"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    national_id_verification = models.CharField(
+        _("cách xác thực số định danh"),
+        max_length=10,
+        choices=NationalIdVerification.choices,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
+    # Set when the number this account had typed was verified for another account (whose
+    # holder showed the card): the profile tells this holder to come to a counter.
+    national_id_released_at = models.DateTimeField(
+        _("số định danh đã khai được xác thực cho tài khoản khác lúc"),
+        null=True,
+        blank=True,
+        editable=False,
     )
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     address = models.CharField(_("địa chỉ thường trú"), max_length=255, blank=True)
@@ -97,6 +140,19 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=Q(department__isnull=True) | Q(agency__isnull=False),
                 name="user_department_needs_agency",
             ),
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=Q(national_id_verified_at__isnull=False),
+                name="user_verified_national_id_unique",
+                violation_error_message=_(
+                    "Số định danh cá nhân này đã được xác thực cho một tài khoản khác."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(national_id_verified_at__isnull=True)
+                | (Q(national_id__isnull=False) & ~Q(national_id_verification="")),
+                name="user_verified_national_id_has_method",
+            ),
         ]
         permissions = [
             ("file_dossier", "Nộp hồ sơ trực tuyến"),
@@ -119,3 +175,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_citizen(self) -> bool:
         return self.agency_id is None
+
+    @property
+    def national_id_verified(self) -> bool:
+        """The ID number is proved to be this person's (by a clerk or the national SSO)."""
+        return bool(self.national_id and self.national_id_verified_at is not None)

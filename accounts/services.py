@@ -7,11 +7,12 @@ all give the same Vietnamese message and store nothing on bad input.
 
 import datetime
 import logging
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -24,8 +25,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import NationalIdVerification, User
 from accounts.roles import ROLE_BY_KEY
+from accounts.signals import national_id_verified
 from accounts.tokens import activation_token_generator, password_reset_token_generator
 from accounts.validators import normalize_phone, validate_national_id, validate_phone
 
@@ -39,6 +41,10 @@ PHONE_TAKEN = _("Số điện thoại này đã được dùng cho một tài kh
 NATIONAL_ID_TAKEN = _(
     "Số định danh cá nhân này đã có tài khoản. Nếu là của bạn, hãy đăng nhập "
     "hoặc liên hệ bộ phận một cửa."
+)
+VERIFIED_LOCKED = _(
+    "Số định danh, họ tên và ngày sinh đã được xác thực theo giấy tờ tùy thân; muốn sửa, hãy "
+    "mang giấy tờ đến bộ phận một cửa."
 )
 # Stored in place of an e-mail for a walk-in citizen who has none: never deliverable (RFC 2606).
 NO_EMAIL_DOMAIN = "khong-co-thu-dien-tu.invalid"
@@ -106,7 +112,13 @@ def _identity_errors(
         except ValidationError as exc:
             _add(errors, "national_id", exc)
         else:
-            if check_taken and others.filter(national_id=national_id).exists():
+            # Only a verified holder owns a number: one merely typed blocks nobody.
+            if (
+                check_taken
+                and others.filter(
+                    national_id=national_id, national_id_verified_at__isnull=False
+                ).exists()
+            ):
                 _add(
                     errors,
                     "national_id",
@@ -185,7 +197,14 @@ def citizen_register(
         for lookup, what in (
             (Q(email__iexact=user.email), WHAT_EMAIL),
             (Q(phone=user.phone) if user.phone else None, WHAT_PHONE),
-            (Q(national_id=user.national_id) if user.national_id else None, WHAT_NATIONAL_ID),
+            # An ID number belongs to an account once verified; typed by someone else it
+            # stops nobody (the clerk's verification settles who holds it).
+            (
+                Q(national_id=user.national_id, national_id_verified_at__isnull=False)
+                if user.national_id
+                else None,
+                WHAT_NATIONAL_ID,
+            ),
         )
         if lookup is not None
         for owner in User.objects.filter(lookup)[:1]
@@ -264,6 +283,15 @@ def profile_update(
     full_name = full_name.strip()
     if not full_name:
         _add(errors, "full_name", ValidationError(_("Hãy nhập họ và tên."), code="required"))
+    if locked.national_id_verified:
+        for name, value in (
+            ("national_id", normalized_id),
+            ("full_name", full_name),
+            ("date_of_birth", date_of_birth),
+        ):
+            if getattr(locked, name) != value:
+                errors.pop(name, None)
+                _add(errors, name, ValidationError(VERIFIED_LOCKED, code="verified"))
     if errors:
         raise ValidationError(errors)
 
@@ -279,6 +307,9 @@ def profile_update(
     changed = [name for name, value in values.items() if getattr(locked, name) != value]
     for name in changed:
         setattr(locked, name, values[name])
+    if "national_id" in changed and locked.national_id_released_at is not None:
+        locked.national_id_released_at = None  # a new number: the old notice no longer applies
+        changed.append("national_id_released_at")
     if changed:
         _save_or_report_duplicate(locked, update_fields=changed)
     return locked
@@ -330,6 +361,131 @@ def citizen_create_at_counter(
     _save_or_report_duplicate(user)
     _add_to_role(user, "citizen")
     return user
+
+
+# --- proving an ID number: a clerk at the counter (or, later, the national SSO) -----------
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Names as printed and as typed: the same letters, whatever the case, spacing or Unicode
+    composition of the Vietnamese diacritics."""
+
+    def norm(value: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+
+    return norm(a) == norm(b)
+
+
+def can_verify_national_id(clerk: User) -> bool:
+    """Clerks of a one-stop section (the staff who receive dossiers at the counter)."""
+    return bool(
+        clerk.is_active
+        and clerk.agency_id is not None
+        and clerk.has_perm("accounts.receive_dossier")
+    )
+
+
+@transaction.atomic
+def national_id_verify(
+    *,
+    user: User,
+    clerk: User,
+    national_id: str,
+    full_name: str,
+    date_of_birth: datetime.date | None,
+    document_seen: bool,
+) -> User:
+    """A one-stop clerk has seen the original identity document of the account's holder: its
+    number, full name and date of birth are the account's. The number becomes the account's
+    own; any other account that had typed it loses it (its holder is told on their profile)
+    and the counter dossiers filed under it follow the verified holder.
+
+    Raises PermissionDenied for anyone but a clerk, ValidationError (keyed by field) when the
+    document was not seen or does not match the account.
+    """
+    if not can_verify_national_id(clerk):
+        raise PermissionDenied
+    national_id = "".join(national_id.split())
+    locked = User.objects.select_for_update().filter(pk=user.pk, agency__isnull=True).first()
+    errors: ErrorDict = {}
+    if locked is None or not locked.is_active:
+        _add(errors, "account", ValidationError(ACCOUNT_NOT_FOUND, code="not_found"))
+        raise ValidationError(errors)
+    if not document_seen:
+        _add(errors, "document_seen", ValidationError(DOCUMENT_NOT_SEEN, code="required"))
+    try:
+        validate_national_id(national_id, date_of_birth)
+    except ValidationError as exc:
+        _add(errors, "national_id", exc)
+    else:
+        if locked.national_id != national_id:
+            _add(errors, "national_id", ValidationError(MISMATCH_ID, code="mismatch"))
+    if not _same_name(locked.full_name, full_name):
+        _add(errors, "full_name", ValidationError(MISMATCH_NAME, code="mismatch"))
+    if date_of_birth is None or locked.date_of_birth != date_of_birth:
+        _add(errors, "date_of_birth", ValidationError(MISMATCH_BIRTH, code="mismatch"))
+    if errors:
+        raise ValidationError(errors)
+    return _mark_verified(locked, method=NationalIdVerification.COUNTER, by=clerk)
+
+
+def _mark_verified(locked: User, *, method: str, by: User | None) -> User:
+    """The one place an ID number becomes an account's (the counter above; the VNeID log-in
+    will call it with ``NationalIdVerification.VNEID``). ``locked`` is locked by the caller."""
+    if locked.national_id_verified:
+        return locked
+    holders = list(
+        User.objects.select_for_update()
+        .filter(national_id=locked.national_id)
+        .exclude(pk=locked.pk)
+        .order_by("pk")
+    )
+    if any(holder.national_id_verified for holder in holders):
+        # Two people proved the same number: not for a clerk to settle by a click.
+        raise ValidationError(
+            {"national_id": [ValidationError(ALREADY_VERIFIED_ELSEWHERE, code="verified")]}
+        )
+    now = timezone.now()
+    for holder in holders:
+        holder.national_id = None
+        holder.national_id_released_at = now
+        holder.save(update_fields=["national_id", "national_id_released_at"])
+    locked.national_id_verified_at = now
+    locked.national_id_verified_by = by
+    locked.national_id_verification = method
+    locked.national_id_released_at = None
+    locked.save(
+        update_fields=[
+            "national_id_verified_at",
+            "national_id_verified_by",
+            "national_id_verification",
+            "national_id_released_at",
+        ]
+    )
+    logger.info(
+        "ID number of account %s verified (%s by %s); %s other account(s) released it",
+        locked.pk,
+        method,
+        by.pk if by else None,
+        len(holders),
+    )
+    national_id_verified.send(
+        sender=User, user=locked, released_ids=[holder.pk for holder in holders]
+    )
+    return locked
+
+
+ACCOUNT_NOT_FOUND = _("Không tìm thấy tài khoản công dân với thư điện tử hoặc số điện thoại này.")
+DOCUMENT_NOT_SEEN = _(
+    "Chỉ xác thực khi đã đối chiếu giấy tờ tùy thân bản gốc của người đứng tên tài khoản."
+)
+MISMATCH_ID = _("Số định danh trên giấy tờ khác số định danh của tài khoản.")
+MISMATCH_NAME = _("Họ tên trên giấy tờ khác họ tên của tài khoản.")
+MISMATCH_BIRTH = _("Ngày sinh trên giấy tờ khác ngày sinh của tài khoản.")
+ALREADY_VERIFIED_ELSEWHERE = _(
+    "Số định danh này đã được xác thực cho một tài khoản khác; không xác thực thêm được. "
+    "Hãy báo quản trị hệ thống."
+)
 
 
 # --- one-time links and notices: password reset, registration -----------------------------

@@ -308,8 +308,27 @@ def create_demo_people(demo: DemoProvince) -> list[tuple[str, str, str]]:
         user = _user(**values)  # type: ignore[arg-type]
         where = str(user.agency) if user.agency else "—"
         logins.append((persona, user.email, where))
+    _verify_demo_citizen(email=f"congdan@{d}", clerk_email=f"motcua@{d}")
     _staff_every_unit(demo)
     return logins
+
+
+def _verify_demo_citizen(*, email: str, clerk_email: str) -> None:
+    """The demo citizen has shown her card at the province's counter: her ID number is
+    verified, so her walk-in dossiers and the README's walk reach her account."""
+    from accounts.services import national_id_verify
+
+    citizen = User.objects.get(email=email)
+    if citizen.national_id_verified:
+        return
+    national_id_verify(
+        user=citizen,
+        clerk=User.objects.get(email=clerk_email),
+        national_id=citizen.national_id or "",
+        full_name=citizen.full_name,
+        date_of_birth=citizen.date_of_birth,
+        document_seen=True,
+    )
 
 
 # Names for the staff of the units the personas above do not cover.

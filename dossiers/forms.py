@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.validators import normalize_phone, validate_national_id, validate_phone
 from agencies.models import Agency
 from dossiers.errors import DossierError
-from dossiers.models import Dossier, ReturnChannel
+from dossiers.models import Dossier, FilingCapacity, ReturnChannel
 from dossiers.selectors import normalise_code
 from dossiers.uploads import ALLOWED_LABEL, ALLOWED_TYPES, MAX_UPLOAD_BYTES
 from procedures.models import Component
@@ -31,11 +31,9 @@ PROFILE_FIELDS = {
     "applicant_email": "email",
 }
 APPLICANT_FIELDS = tuple(PROFILE_FIELDS)
-REPRESENTATIVE_FIELDS = {
-    "representative_name": "name",
-    "representative_national_id": "national_id",
-    "representative_authorisation": "authorisation",
-}
+# The representative's name and ID number are the account's own (dossiers.services); only
+# the authorisation's reference is typed.
+REPRESENTATIVE_FIELDS = {"representative_authorisation": "authorisation"}
 
 
 def add_service_error(form: forms.BaseForm, error: DossierError) -> None:
@@ -44,31 +42,59 @@ def add_service_error(form: forms.BaseForm, error: DossierError) -> None:
     form.add_error(field, str(error.message))
 
 
+IDENTITY_FIELDS = ("applicant_name", "applicant_national_id", "applicant_date_of_birth")
+
+
 def initial_from_profile(user: User) -> dict[str, Any]:
-    """What the citizen provided once, in their profile, prefills every new dossier."""
-    initial = {field: getattr(user, attr) or "" for field, attr in PROFILE_FIELDS.items()}
-    initial["applicant_date_of_birth"] = user.date_of_birth
+    """What the citizen provided once, in their profile, prefills every new dossier: the
+    contact details (the identity is the account's itself, unless filing for someone else)."""
+    initial = {
+        field: getattr(user, attr) or ""
+        for field, attr in PROFILE_FIELDS.items()
+        if field not in IDENTITY_FIELDS
+    }
     initial["return_address"] = user.address
+    initial["filing_capacity"] = FilingCapacity.SELF
     return initial
 
 
 def initial_from_dossier(dossier: Dossier) -> dict[str, Any]:
-    fields = (*APPLICANT_FIELDS, *REPRESENTATIVE_FIELDS, "return_channel", "return_address", "note")
-    return {field: getattr(dossier, field) for field in fields}
+    fields = [*APPLICANT_FIELDS, *REPRESENTATIVE_FIELDS, "return_channel", "return_address", "note"]
+    if not dossier.filed_by_representative:
+        fields = [field for field in fields if field not in IDENTITY_FIELDS]
+    return {"filing_capacity": dossier.filing_capacity} | {
+        field: getattr(dossier, field) for field in fields
+    }
 
 
 class DossierDetailsForm(forms.Form):
-    """The applicant's details as filed (prefilled from the profile), and how to get the result."""
+    """In whose name the dossier is filed, the contact details (prefilled from the profile),
+    and how to get the result. For oneself the identity is the account's; for another
+    person (nộp thay) theirs is typed, with the authorisation's reference."""
 
-    applicant_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    filing_capacity = forms.ChoiceField(
+        label=_("Bạn nộp hồ sơ này"),
+        choices=FilingCapacity.choices,
+        initial=FilingCapacity.SELF,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Nộp thay người khác cần giấy ủy quyền của người đó; hồ sơ ghi bạn là người "
+            "được ủy quyền."
+        ),
+    )
+    applicant_name = forms.CharField(
+        label=_("Họ và tên người ủy quyền"), max_length=150, required=False
+    )
     applicant_national_id = forms.CharField(
-        label=_("Số định danh cá nhân"),
+        label=_("Số định danh cá nhân của người ủy quyền"),
         max_length=12,
+        required=False,
         help_text=_("12 chữ số, in trên thẻ căn cước."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     applicant_date_of_birth = forms.DateField(
-        label=_("Ngày sinh"),
+        label=_("Ngày sinh của người ủy quyền"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -80,12 +106,6 @@ class DossierDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    representative_name = forms.CharField(
-        label=_("Người được ủy quyền nộp thay (nếu có)"), max_length=150, required=False
-    )
-    representative_national_id = forms.CharField(
-        label=_("Số định danh của người được ủy quyền"), max_length=12, required=False
-    )
     representative_authorisation = forms.CharField(
         label=_("Văn bản ủy quyền (số, ngày)"), max_length=255, required=False
     )
@@ -108,13 +128,15 @@ class DossierDetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def clean_applicant_national_id(self) -> str:
-        value: str = self.cleaned_data["applicant_national_id"].strip()
-        validate_national_id(value)
-        return value
+    def clean_filing_capacity(self) -> str:
+        return self.cleaned_data["filing_capacity"] or FilingCapacity.SELF
 
-    def clean_representative_national_id(self) -> str:
-        value: str = self.cleaned_data["representative_national_id"].strip()
+    @property
+    def for_someone_else(self) -> bool:
+        return self.cleaned_data.get("filing_capacity") == FilingCapacity.REPRESENTATIVE
+
+    def clean_applicant_national_id(self) -> str:
+        value: str = "".join(self.cleaned_data["applicant_national_id"].split())
         if value:
             validate_national_id(value)
         return value
@@ -128,6 +150,21 @@ class DossierDetailsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if not self.for_someone_else:
+            # For oneself, the identity is the account's: whatever was typed is dropped.
+            for field in (*IDENTITY_FIELDS, "representative_authorisation"):
+                cleaned[field] = None if field == "applicant_date_of_birth" else ""
+                self.errors.pop(field, None)
+        else:
+            for field, message in (
+                ("applicant_name", _("Nộp thay: nhập họ và tên người ủy quyền.")),
+                (
+                    "applicant_national_id",
+                    _("Nộp thay: nhập số định danh cá nhân của người ủy quyền."),
+                ),
+            ):
+                if field in cleaned and not cleaned[field]:
+                    self.add_error(field, message)
         dob = cleaned.get("applicant_date_of_birth")
         national_id = cleaned.get("applicant_national_id")
         if dob and national_id:
@@ -140,7 +177,7 @@ class DossierDetailsForm(forms.Form):
             and not cleaned.get("return_address", "").strip()
         ):
             self.add_error("return_address", _("Cần địa chỉ nhận kết quả qua bưu chính."))
-        if cleaned.get("representative_name") and not cleaned.get("representative_authorisation"):
+        if self.for_someone_else and not cleaned.get("representative_authorisation"):
             self.add_error(
                 "representative_authorisation",
                 _("Người nộp thay cần có văn bản ủy quyền; ghi số và ngày của văn bản."),
@@ -169,6 +206,18 @@ class DossierStartForm(DossierDetailsForm):
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class AuthorisationUploadForm(forms.Form):
+    """The authorisation document (giấy ủy quyền) of a dossier filed for someone else."""
+
+    file = forms.FileField(
+        label=_("Giấy ủy quyền"),
+        error_messages={
+            "required": _("Hãy chọn tệp giấy ủy quyền để tải lên."),
+            "empty": _("Tệp đã chọn rỗng."),
+        },
+    )
 
 
 class ComponentUploadForm(forms.Form):

@@ -488,6 +488,25 @@ class WalkInForm(forms.Form):
         help_text=_("Chỉ cần khi chọn nhận kết quả qua dịch vụ bưu chính."),
     )
     note = _note_field(_("Ghi chú"))
+    # The citizen shows their card and names their account: the clerk verifies it here, and
+    # the dossier is theirs (otherwise it stands on the details above, no account sees it).
+    verify_account = forms.CharField(
+        label=_("Tài khoản của công dân cần xác thực (thư điện tử hoặc số điện thoại)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Chỉ điền khi công dân có tài khoản và xuất trình giấy tờ tùy thân bản gốc: tài "
+            "khoản được xác thực và hồ sơ gắn vào tài khoản đó."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    document_seen = forms.BooleanField(
+        label=_(
+            "Tôi đã đối chiếu giấy tờ tùy thân bản gốc: số định danh, họ tên, ngày sinh khớp "
+            "với thông tin trên."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, components: list[Component], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -547,9 +566,67 @@ class WalkInForm(forms.Form):
         fields = ["full_name", "national_id", "date_of_birth", "address", "phone", "email"]
         return {name: self.cleaned_data[name] for name in fields}
 
+    def verification(self) -> dict[str, Any]:
+        return {
+            "verify_account": self.cleaned_data["verify_account"].strip(),
+            "document_seen": self.cleaned_data["document_seen"],
+        }
+
     def files_for_service(self) -> list[tuple[Component, Any]]:
         return [
             (c, self.cleaned_data[self.file_field(c)])
             for c in self.components
             if self.cleaned_data.get(self.file_field(c))
         ]
+
+
+# --- verifying a citizen's identity at the counter -----------------------------------------------
+
+
+class IdentityVerifyForm(forms.Form):
+    """A clerk holds the citizen's original identity document and types what it says."""
+
+    account = forms.CharField(
+        label=_("Tài khoản của công dân (thư điện tử hoặc số điện thoại)"),
+        max_length=254,
+        error_messages={"required": _("Nhập thư điện tử hoặc số điện thoại của tài khoản.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    national_id = forms.CharField(
+        label=_("Số định danh cá nhân trên giấy tờ"),
+        max_length=32,
+        error_messages={"required": _("Nhập số định danh cá nhân in trên giấy tờ.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(
+        label=_("Họ và tên trên giấy tờ"),
+        max_length=150,
+        error_messages={"required": _("Nhập họ và tên in trên giấy tờ.")},
+    )
+    date_of_birth = forms.DateField(
+        label=_("Ngày sinh trên giấy tờ"),
+        error_messages={
+            "required": _("Nhập ngày sinh in trên giấy tờ."),
+            "invalid": _("Nhập ngày sinh hợp lệ."),
+        },
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    document_seen = forms.BooleanField(
+        label=_(
+            "Tôi đã cầm giấy tờ tùy thân bản gốc (thẻ căn cước, hộ chiếu) của người đứng tên "
+            "tài khoản và đối chiếu với người đến quầy."
+        ),
+        error_messages={
+            "required": _(
+                "Chỉ xác thực khi đã đối chiếu giấy tờ tùy thân bản gốc của người đứng tên tài "
+                "khoản."
+            )
+        },
+    )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)

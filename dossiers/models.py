@@ -77,6 +77,14 @@ class Channel(models.TextChoices):
     POSTAL = "postal", _("Bưu chính công ích")
 
 
+class FilingCapacity(models.TextChoices):
+    """In whose name the account holder files online."""
+
+    SELF = "self", _("Nộp cho chính mình")
+    # Nộp thay: the holder files for another person, with an authorisation document.
+    REPRESENTATIVE = "representative", _("Nộp thay, theo ủy quyền của người khác")
+
+
 class ReturnChannel(models.TextChoices):
     COUNTER = "counter", _("Nhận tại Bộ phận Một cửa")
     POST = "post", _("Qua dịch vụ bưu chính")
@@ -105,7 +113,12 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.agency_id is None:
-            return self.filter(applicant=user)
+            own = self.filter(applicant=user)
+            if not user.national_id_verified:
+                # Dossiers a clerk filed under this account's ID number at the counter are
+                # its holder's only once the number is proved to be theirs.
+                own = own.filter(filed_by=user)
+            return own
         scope = Q(pk__in=[])
         if user.has_perm("accounts.supervise_province"):
             scope |= Q(agency__province_id=user.agency.province_id)  # type: ignore[union-attr]
@@ -147,10 +160,14 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
     )
-    # The applicant, and the details as filed (prefilled from the profile, kept as submitted).
+    # The account the dossier belongs to, and the details as filed (kept as submitted). Online,
+    # the account that filed; at the counter, the applicant's account if its ID number is
+    # verified, otherwise none: the dossier stands on the details below (dossiers.services).
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("người nộp"),
+        verbose_name=_("tài khoản người nộp"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers",
     )
@@ -160,6 +177,18 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     applicant_address = models.CharField(_("địa chỉ"), max_length=255)
     applicant_phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    filing_capacity = models.CharField(
+        _("tư cách người nộp"),
+        max_length=15,
+        choices=FilingCapacity.choices,
+        default=FilingCapacity.SELF,
+        db_default=FilingCapacity.SELF,
+    )
+    # When filed: was the ID number of the account that filed verified? If not, the clerk
+    # checks the original document at reception and verifies the account.
+    filer_identity_verified = models.BooleanField(
+        _("đã xác thực danh tính người nộp"), default=False, db_default=False
+    )
     representative_name = models.CharField(_("người được ủy quyền"), max_length=150, blank=True)
     representative_national_id = models.CharField(
         _("số định danh người được ủy quyền"), max_length=12, blank=True
@@ -420,6 +449,15 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         return self.intake_channel == Channel.ONLINE
 
     @property
+    def filed_by_representative(self) -> bool:
+        return self.filing_capacity == FilingCapacity.REPRESENTATIVE
+
+    @property
+    def identity_to_check(self) -> bool:
+        """Filed online from an account whose ID number was not yet verified."""
+        return self.is_online and not self.filer_identity_verified
+
+    @property
     def is_terminal(self) -> bool:
         return self.state in TERMINAL_STATES
 
@@ -623,6 +661,8 @@ class DossierComponent(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     is_supplement = models.BooleanField(_("nộp bổ sung"), default=False)
+    # The authorisation (giấy ủy quyền) of a dossier filed for another person.
+    is_authorisation = models.BooleanField(_("giấy ủy quyền"), default=False, db_default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

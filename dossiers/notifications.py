@@ -64,8 +64,11 @@ MAX_ATTEMPTS = 8
 
 
 def _email_of(event: DossierEvent) -> str:
+    """The address given on the dossier, else its account's (a counter dossier with no
+    verified account reaches only the contact details given on it)."""
     dossier = event.dossier
-    email = dossier.applicant_email or dossier.applicant.email
+    account = dossier.applicant
+    email = dossier.applicant_email or (account.email if account else "")
     return "" if not email or email.endswith(".invalid") else email
 
 
@@ -194,7 +197,9 @@ def notify_event(*, event_id: int) -> None:
     if kind is None:
         return
     dossier = event.dossier
-    language = dossier.applicant.preferred_language or settings.LANGUAGE_CODE
+    # A counter dossier with no verified account reaches the contact details given on it.
+    account = dossier.applicant
+    language = (account.preferred_language if account else "") or settings.LANGUAGE_CODE
     context = {
         "dossier": dossier,
         "event": event,

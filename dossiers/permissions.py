@@ -16,7 +16,14 @@ def _staff_of(user: "User", agency_id: int | None) -> bool:
 
 
 def is_applicant(dossier: "Dossier", user: "User") -> bool:
-    return bool(user.is_active and dossier.applicant_id == user.pk)
+    """The account the dossier belongs to; a dossier a clerk filed under the account's ID
+    number only once that number is verified (the same rule as ``for_user``)."""
+    return bool(
+        user.is_active
+        and dossier.applicant_id is not None
+        and dossier.applicant_id == user.pk
+        and (dossier.filed_by_id == user.pk or user.national_id_verified)
+    )
 
 
 def can_file(dossier: "Dossier", user: "User") -> bool:

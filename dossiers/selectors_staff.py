@@ -590,4 +590,7 @@ def citizen_by_national_id(national_id: str) -> User | None:
     national_id = national_id.strip()
     if not national_id:
         return None
-    return User.objects.filter(national_id=national_id, agency__isnull=True).first()
+    # Only a verified holder: a number merely typed by someone prefills nobody's details.
+    return User.objects.filter(
+        national_id=national_id, national_id_verified_at__isnull=False, agency__isnull=True
+    ).first()

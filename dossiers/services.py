@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce
@@ -35,6 +36,7 @@ from dossiers.models import (
     DossierEvent,
     DossierFee,
     DossierStep,
+    FilingCapacity,
     PauseReason,
     Payment,
     PaymentPurpose,
@@ -267,10 +269,78 @@ def _check_agency(procedure: Procedure, agency: Agency) -> None:
         )
 
 
+# The applicant's identity on the dossier, and the contact details beside it.
+IDENTITY_FIELDS = ("applicant_name", "applicant_national_id", "applicant_date_of_birth")
+CONTACT_FIELDS = ("applicant_address", "applicant_phone", "applicant_email")
+
+
+def _filing_online(
+    account: User,
+    *,
+    capacity: str,
+    details: dict[str, Any],
+    representative: dict[str, str],
+) -> dict[str, Any]:
+    """The applicant and representative fields of an online dossier, from its account.
+
+    For oneself, the identity is the account's (typed values are ignored): nobody files in
+    another person's name without saying so. For another person (nộp thay), the applicant's
+    identity is theirs as typed and the account's holder is the representative, with the
+    authorisation's reference (its file is checked at submission).
+    """
+    if capacity not in FilingCapacity.values:
+        raise DossierError(_("Hãy chọn nộp cho chính mình hay nộp thay người khác."))
+    if not account.full_name or not account.national_id:
+        raise DossierError(
+            _("Cần họ tên và số định danh cá nhân của người nộp; vui lòng cập nhật hồ sơ cá nhân.")
+        )
+    values: dict[str, Any] = {
+        "filing_capacity": capacity,
+        **{field: details.get(field) or "" for field in CONTACT_FIELDS},
+    }
+    if capacity == FilingCapacity.SELF:
+        return {
+            **values,
+            "applicant_name": account.full_name,
+            "applicant_national_id": account.national_id,
+            "applicant_date_of_birth": account.date_of_birth,
+            "representative_name": "",
+            "representative_national_id": "",
+            "representative_authorisation": "",
+        }
+    name = (details.get("applicant_name") or "").strip()
+    national_id = (details.get("applicant_national_id") or "").strip()
+    if not name or not national_id:
+        raise DossierError(
+            _("Nộp thay: cần họ tên và số định danh cá nhân của người ủy quyền."),
+            field="applicant_name",
+        )
+    if national_id == account.national_id:
+        raise DossierError(
+            _("Đây là số định danh của chính bạn; hãy chọn “Nộp cho chính mình”."),
+            field="applicant_national_id",
+        )
+    authorisation = (representative.get("authorisation") or "").strip()
+    if not authorisation:
+        raise DossierError(
+            _("Người nộp thay cần có văn bản ủy quyền; ghi số và ngày của văn bản."),
+            field="representative_authorisation",
+        )
+    return {
+        **values,
+        "applicant_name": name,
+        "applicant_national_id": national_id,
+        "applicant_date_of_birth": details.get("applicant_date_of_birth") or None,
+        "representative_name": account.full_name,
+        "representative_national_id": account.national_id,
+        "representative_authorisation": authorisation,
+    }
+
+
 @transaction.atomic
 def dossier_create_draft(
     *,
-    applicant: User,
+    applicant: User | None,
     procedure: Procedure,
     agency: Agency,
     actor: User,
@@ -279,27 +349,45 @@ def dossier_create_draft(
     return_address: str = "",
     applicant_details: dict[str, Any] | None = None,
     representative: dict[str, str] | None = None,
+    filing_capacity: str = FilingCapacity.SELF,
     note: str = "",
 ) -> Dossier:
-    """A new draft, prefilled from the applicant's profile (what they provided once)."""
+    """A new draft. Online, ``applicant`` is the account that files and the identity follows
+    it (``_filing_online``); at the counter the clerk's details are kept as typed, and
+    ``applicant`` is the verified account they belong to, or None."""
     version = version_in_force(procedure)
     _check_agency(procedure, agency)
-    if return_channel == ReturnChannel.POST and not (return_address or applicant.address):
+    profile_address = applicant.address if applicant is not None else ""
+    if return_channel == ReturnChannel.POST and not (
+        return_address or (applicant_details or {}).get("applicant_address") or profile_address
+    ):
         raise DossierError(_("Cần địa chỉ nhận kết quả qua bưu chính."), field="return_address")
-    details = {
-        "applicant_name": applicant.full_name,
-        "applicant_national_id": applicant.national_id or "",
-        "applicant_date_of_birth": applicant.date_of_birth,
-        "applicant_address": applicant.address,
-        "applicant_phone": applicant.phone or "",
-        "applicant_email": applicant.email,
-    }
-    details.update({k: v for k, v in (applicant_details or {}).items() if k in details})
-    if not details["applicant_name"] or not details["applicant_national_id"]:
-        raise DossierError(
-            _("Cần họ tên và số định danh cá nhân của người nộp; vui lòng cập nhật hồ sơ cá nhân.")
+    if intake_channel == Channel.ONLINE:
+        if applicant is None or applicant.pk != actor.pk:
+            raise DossierNotFound()
+        prefilled = {
+            "applicant_address": applicant.address,
+            "applicant_phone": applicant.phone or "",
+            "applicant_email": applicant.email,
+            **(applicant_details or {}),
+        }
+        details = _filing_online(
+            applicant,
+            capacity=filing_capacity,
+            details=prefilled,
+            representative=representative or {},
         )
-    rep = representative or {}
+    else:
+        details = {
+            "filing_capacity": FilingCapacity.SELF,
+            **{field: (applicant_details or {}).get(field) for field in IDENTITY_FIELDS},
+            **{field: (applicant_details or {}).get(field) or "" for field in CONTACT_FIELDS},
+            "representative_name": "",
+            "representative_national_id": "",
+            "representative_authorisation": "",
+        }
+        if not details["applicant_name"] or not details["applicant_national_id"]:
+            raise DossierError(_("Cần họ tên và số định danh cá nhân của người nộp."))
     dossier = Dossier(
         procedure=procedure,
         version=version,
@@ -309,10 +397,11 @@ def dossier_create_draft(
         intake_channel=intake_channel,
         return_channel=return_channel,
         return_address=return_address
-        or (applicant.address if return_channel == ReturnChannel.POST else ""),
-        representative_name=rep.get("name", ""),
-        representative_national_id=rep.get("national_id", ""),
-        representative_authorisation=rep.get("authorisation", ""),
+        or (
+            (details["applicant_address"] or profile_address)
+            if return_channel == ReturnChannel.POST
+            else ""
+        ),
         note=note,
         # The fees that apply are chosen when the dossier is received (dossier_receive).
         fee_total=0,
@@ -333,9 +422,11 @@ def dossier_update_draft(
     return_channel: str,
     return_address: str = "",
     representative: dict[str, str] | None = None,
+    filing_capacity: str = FilingCapacity.SELF,
     note: str = "",
 ) -> Dossier:
-    """Saves the details of a draft again (the citizen's "Lưu bản nháp")."""
+    """Saves the details of a draft again (the citizen's "Lưu bản nháp"), by the same rules
+    as the first save."""
     locked = _locked(dossier)
     if actor.pk not in (locked.applicant_id, locked.filed_by_id):
         raise DossierNotFound()
@@ -343,35 +434,26 @@ def dossier_update_draft(
         raise TransitionConflict(_("Hồ sơ đã nộp; không sửa được thông tin bản nháp."))
     if return_channel == ReturnChannel.POST and not return_address:
         raise DossierError(_("Cần địa chỉ nhận kết quả qua bưu chính."), field="return_address")
-    fields = [
-        "applicant_name",
-        "applicant_national_id",
-        "applicant_date_of_birth",
-        "applicant_address",
-        "applicant_phone",
-        "applicant_email",
-    ]
-    for field in fields:
-        if field in applicant_details:
-            empty = None if field == "applicant_date_of_birth" else ""
-            setattr(locked, field, applicant_details[field] or empty)
-    rep = representative or {}
-    locked.representative_name = rep.get("name", "")
-    locked.representative_national_id = rep.get("national_id", "")
-    locked.representative_authorisation = rep.get("authorisation", "")
+    if locked.is_online and locked.applicant is not None:
+        values = _filing_online(
+            locked.applicant,  # type: ignore[arg-type]
+            capacity=filing_capacity,
+            details=applicant_details,
+            representative=representative or {},
+        )
+    else:
+        values = {
+            field: applicant_details.get(field) or (None if field.endswith("birth") else "")
+            for field in (*IDENTITY_FIELDS, *CONTACT_FIELDS)
+            if field in applicant_details
+        }
+    for field, value in values.items():
+        setattr(locked, field, value)
     locked.return_channel = return_channel
     locked.return_address = return_address if return_channel == ReturnChannel.POST else ""
     locked.note = note
     locked.full_clean(exclude=["state", "filed_by", "applicant"])
-    changed = [
-        *fields,
-        "representative_name",
-        "representative_national_id",
-        "representative_authorisation",
-        "return_channel",
-        "return_address",
-        "note",
-    ]
+    changed = [*values, "return_channel", "return_address", "note"]
     locked.save(update_fields=changed)
     dossier.__dict__.update({k: getattr(locked, k) for k in changed})
     return locked
@@ -495,9 +577,57 @@ def missing_components(dossier: Dossier) -> list[Component]:
     return [c for c in dossier.version.components.filter(required=True) if c.pk not in filed]
 
 
+AUTHORISATION_NAME = _("Giấy ủy quyền")
+
+
+@transaction.atomic
+def dossier_attach_authorisation(*, dossier: Dossier, actor: User, upload: Any) -> DossierComponent:
+    """The authorisation document of a draft filed for another person (nộp thay)."""
+    locked = _locked(dossier)
+    if actor.pk not in (locked.applicant_id, locked.filed_by_id):
+        raise DossierNotFound()
+    if locked.state != State.DRAFT or not locked.filed_by_representative:
+        raise TransitionConflict(
+            _("Giấy ủy quyền chỉ tải lên cho bản nháp nộp thay người khác."),
+        )
+    stored = dossier_attach_file(
+        dossier=locked, actor=actor, upload=upload, name=str(AUTHORISATION_NAME)
+    )
+    stored.is_authorisation = True
+    stored.save(update_fields=["is_authorisation"])
+    return stored
+
+
+def _check_filing(locked: Dossier) -> None:
+    """Online: in the account's own verified-or-not name, or for another person with the
+    authorisation attached. The identity of a dossier filed for oneself is read again from
+    the account, so a draft saved earlier cannot carry another name."""
+    if not locked.is_online:
+        locked.filer_identity_verified = bool(
+            locked.applicant is not None and locked.applicant.national_id_verified
+        )
+        return
+    account: User = locked.applicant  # type: ignore[assignment]
+    values = _filing_online(
+        account,
+        capacity=locked.filing_capacity,
+        details={field: getattr(locked, field) for field in (*IDENTITY_FIELDS, *CONTACT_FIELDS)},
+        representative={"authorisation": locked.representative_authorisation},
+    )
+    for field, value in values.items():
+        setattr(locked, field, value)
+    if locked.filed_by_representative and not locked.files.filter(is_authorisation=True).exists():
+        raise DossierError(
+            _("Nộp thay người khác: hãy tải lên giấy ủy quyền trước khi nộp hồ sơ."),
+            field="authorisation",
+        )
+    locked.filer_identity_verified = account.national_id_verified
+
+
 @transaction.atomic
 def dossier_submit(*, dossier: Dossier, actor: User) -> Dossier:
     def before(locked: Dossier) -> None:
+        _check_filing(locked)
         missing = missing_components(locked)
         if missing:
             raise DossierError(
@@ -525,23 +655,56 @@ def dossier_register_walk_in(
     return_channel: str = ReturnChannel.COUNTER,
     return_address: str = "",
     note: str = "",
+    verify_account: str = "",
+    document_seen: bool = False,
 ) -> Dossier:
-    """A clerk files at the counter for a citizen (assisted channel)."""
+    """A clerk files at the counter for a citizen (assisted channel).
+
+    The dossier belongs to the account whose ID number is verified to be the citizen's; with
+    none it stands on the details typed, and no account sees it. When the citizen shows their
+    identity card and names their account (``verify_account``: its e-mail or phone), the
+    clerk verifies that account here (``accounts.services.national_id_verify``) and the
+    dossier is theirs. Raises ValidationError (keyed by field) when that verification fails.
+    """
+    from accounts.selectors import user_for_login
+    from accounts.services import ACCOUNT_NOT_FOUND, national_id_verify
+
     if clerk.agency is None or not clerk.has_perm("accounts.receive_dossier"):
         raise DossierNotFound()
     national_id = citizen.get("national_id", "")
-    applicant = User.objects.filter(national_id=national_id).first() if national_id else None
-    if applicant is None:
-        from accounts.services import citizen_create_at_counter
-
-        applicant = citizen_create_at_counter(**citizen)
+    applicant = (
+        User.objects.filter(
+            national_id=national_id, national_id_verified_at__isnull=False, agency__isnull=True
+        ).first()
+        if national_id
+        else None
+    )
+    if verify_account.strip():
+        account = user_for_login(verify_account)
+        if account is None:
+            raise ValidationError({"verify_account": [ValidationError(ACCOUNT_NOT_FOUND)]})
+        try:
+            applicant = national_id_verify(
+                user=account,
+                clerk=clerk,
+                national_id=national_id,
+                full_name=citizen.get("full_name", ""),
+                date_of_birth=citizen.get("date_of_birth"),
+                document_seen=document_seen,
+            )
+        except ValidationError as exc:
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {"verify_account": exc}
+            # A field of the account that differs from the card is said next to the account.
+            raise ValidationError(
+                {("verify_account" if key == "account" else key): e for key, e in errors.items()}
+            ) from exc
     details = {
-        "applicant_name": citizen.get("full_name") or applicant.full_name,
-        "applicant_national_id": national_id or applicant.national_id or "",
-        "applicant_date_of_birth": citizen.get("date_of_birth") or applicant.date_of_birth,
-        "applicant_address": citizen.get("address") or applicant.address,
-        "applicant_phone": citizen.get("phone") or applicant.phone or "",
-        "applicant_email": citizen.get("email") or applicant.email,
+        "applicant_name": citizen.get("full_name", ""),
+        "applicant_national_id": national_id,
+        "applicant_date_of_birth": citizen.get("date_of_birth"),
+        "applicant_address": citizen.get("address", ""),
+        "applicant_phone": citizen.get("phone") or "",
+        "applicant_email": citizen.get("email") or "",
     }
     dossier = dossier_create_draft(
         applicant=applicant,

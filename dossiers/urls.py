@@ -11,6 +11,11 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:ref>/", views_citizen.detail, name="detail"),
     path("ho-so-cua-toi/<str:ref>/ban-nhap/", views_citizen.edit, name="edit"),
     path("ho-so-cua-toi/<str:ref>/tai-len/", views_citizen.upload, name="upload"),
+    path(
+        "ho-so-cua-toi/<str:ref>/giay-uy-quyen/",
+        views_citizen.upload_authorisation,
+        name="upload_authorisation",
+    ),
     path("ho-so-cua-toi/<str:ref>/nop/", views_citizen.submit, name="submit"),
     path("ho-so-cua-toi/<str:ref>/xoa-ban-nhap/", views_citizen.discard, name="discard"),
     path("ho-so-cua-toi/<str:ref>/tep/<int:pk>/go/", views_citizen.remove_file, name="remove_file"),

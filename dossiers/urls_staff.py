@@ -8,6 +8,7 @@ app_name = "staff"
 urlpatterns = [
     path("", views_staff.queue, name="queue"),
     path("tiep-nhan-truc-tiep/", views_staff.walk_in, name="walk_in"),
+    path("xac-thuc-danh-tinh/", views_staff.verify_identity, name="verify_identity"),
     path("ho-so/<str:ref>/", views_staff.dossier, name="dossier"),
     path("ho-so/<str:ref>/van-ban-ket-qua/", views_staff.result_file, name="result"),
     path("ho-so/<str:ref>/nop-phi/", views_staff.record_payment, name="record_payment"),

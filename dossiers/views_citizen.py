@@ -24,6 +24,7 @@ from accounts.models import User
 from dossiers import selectors, services
 from dossiers.errors import DossierError, DossierNotFound
 from dossiers.forms import (
+    AuthorisationUploadForm,
     ComponentUploadForm,
     DossierDetailsForm,
     DossierStartForm,
@@ -89,6 +90,7 @@ def start(request: HttpRequest, procedure_code: str) -> HttpResponse:
                     return_address=form.cleaned_data["return_address"],
                     applicant_details=form.applicant_details(),
                     representative=form.representative(),
+                    filing_capacity=form.cleaned_data["filing_capacity"],
                     note=form.cleaned_data["note"],
                 )
             except DossierError as exc:
@@ -117,6 +119,7 @@ def _render_draft(
     *,
     form: DossierDetailsForm | None = None,
     upload_form: ComponentUploadForm | None = None,
+    authorisation_form: AuthorisationUploadForm | None = None,
     submit_error: str = "",
     replacing: int | None = None,
     status: int = 200,
@@ -131,7 +134,9 @@ def _render_draft(
         "dossier": dossier,
         "form": form or DossierDetailsForm(initial=initial_from_dossier(dossier)),
         "checklist": rows,
-        "other_files": other_files,
+        "other_files": [f for f in other_files if not f.is_authorisation],
+        "authorisation_files": [f for f in other_files if f.is_authorisation],
+        "authorisation_form": authorisation_form or AuthorisationUploadForm(),
         "upload_form": upload_form,
         "upload_component": str(upload_component or ""),
         "blank_upload": ComponentUploadForm(components=dossier.version.components.all()),
@@ -162,6 +167,7 @@ def edit(request: HttpRequest, ref: str) -> HttpResponse:
                 return_channel=form.cleaned_data["return_channel"],
                 return_address=form.cleaned_data["return_address"],
                 representative=form.representative(),
+                filing_capacity=form.cleaned_data["filing_capacity"],
                 note=form.cleaned_data["note"],
             )
         except DossierError as exc:
@@ -205,6 +211,33 @@ def upload(request: HttpRequest, ref: str) -> HttpResponse:
     return _render_draft(request, dossier, upload_form=form, status=400)
 
 
+@login_required
+@require_POST
+def upload_authorisation(request: HttpRequest, ref: str) -> HttpResponse:
+    """The authorisation document of a draft filed for someone else (nộp thay)."""
+    user = _user(request)
+    dossier = selectors.own_dossier_or_404(user, ref)
+    form = AuthorisationUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            stored = services.dossier_attach_authorisation(
+                dossier=dossier, actor=user, upload=form.cleaned_data["file"]
+            )
+        except DossierNotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except DossierError as exc:
+            if exc.status_code == 409:
+                messages.error(request, str(exc.message))
+                return redirect("dossiers:edit", ref=dossier.ref)
+            form.add_error("file", str(exc.message))
+        else:
+            messages.success(
+                request, _("Đã tải lên giấy ủy quyền “%(file)s”.") % {"file": stored.original_name}
+            )
+            return redirect(reverse("dossiers:edit", args=[dossier.ref]) + "#giay-uy-quyen")
+    return _render_draft(request, dossier, authorisation_form=form, status=400)
+
+
 def _back_to_component(dossier: Dossier, stored: DossierComponent) -> HttpResponse:
     """Back to the page, at the row of the component the person just worked on: the page
     moves the focus there (static/js/portal.js), so a keyboard or screen-reader user
@@ -212,6 +245,8 @@ def _back_to_component(dossier: Dossier, stored: DossierComponent) -> HttpRespon
     if dossier.state != State.DRAFT:
         return redirect("dossiers:supplement", ref=dossier.ref)
     anchor = f"#thanh-phan-{stored.component_id}" if stored.component_id else "#giay-to-khac"
+    if stored.is_authorisation:
+        anchor = "#giay-uy-quyen"
     return redirect(reverse("dossiers:edit", args=[dossier.ref]) + anchor)
 
 

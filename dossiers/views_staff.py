@@ -40,6 +40,7 @@ from dossiers.forms_staff import (
     ACTION_FORMS,
     ActionForm,
     HandOverForm,
+    IdentityVerifyForm,
     QueueFilterForm,
     RecordPaymentForm,
     WalkInForm,
@@ -319,7 +320,7 @@ def action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
 
 
 def _add_identity_errors(form: WalkInForm, exc: ValidationError) -> None:
-    """The account checks of ``citizen_create_at_counter``, next to the fields they concern."""
+    """The checks of the account verified at the counter, next to the fields they concern."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
@@ -383,6 +384,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                     return_channel=form.cleaned_data["return_channel"],
                     return_address=form.cleaned_data["return_address"].strip(),
                     note=form.cleaned_data["note"].strip(),
+                    **form.verification(),
                 )
             except ValidationError as exc:
                 _add_identity_errors(form, exc)
@@ -408,3 +410,65 @@ def walk_in(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "dossiers/staff/walk_in.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def verify_identity(request: HttpRequest) -> HttpResponse:
+    """A one-stop clerk verifies a citizen's ID number, holding their original identity
+    document: from then on the number is that account's, and the counter dossiers filed
+    under it are theirs. ``?ho_so=`` names a dossier filed online whose account is verified
+    (the account is prefilled)."""
+    from accounts.selectors import user_for_login
+    from accounts.services import (
+        ACCOUNT_NOT_FOUND,
+        can_verify_national_id,
+        has_real_email,
+        national_id_verify,
+    )
+
+    user = _user(request)
+    if not can_verify_national_id(user):
+        raise PermissionDenied(_("Chỉ cán bộ một cửa xác thực danh tính công dân."))
+    initial: dict[str, Any] = {}
+    found = None
+    ref = request.GET.get("ho_so", "").strip()
+    if ref:
+        found = selectors.dossier_for_user_or_404(user, ref)
+        holder = found.applicant
+        if holder is not None:
+            initial["account"] = holder.email if has_real_email(holder) else holder.phone
+    form = IdentityVerifyForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            account = user_for_login(form.cleaned_data["account"])
+            try:
+                if account is None:
+                    raise ValidationError({"account": [ValidationError(ACCOUNT_NOT_FOUND)]})
+                verified = national_id_verify(
+                    user=account,
+                    clerk=user,
+                    national_id=form.cleaned_data["national_id"],
+                    full_name=form.cleaned_data["full_name"],
+                    date_of_birth=form.cleaned_data["date_of_birth"],
+                    document_seen=form.cleaned_data["document_seen"],
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Đã xác thực số định danh %(number)s cho tài khoản của ông/bà "
+                        "%(name)s. Các hồ sơ nộp tại quầy với số định danh này đã gắn vào tài "
+                        "khoản."
+                    )
+                    % {"number": verified.national_id, "name": verified.full_name},
+                )
+                if found is not None:
+                    return redirect("staff:dossier", ref=found.ref)
+                return redirect("staff:verify_identity")
+    context = {"form": form, "dossier": found}
+    return render(request, "dossiers/staff/verify_identity.html", context, status=status)

@@ -96,6 +96,15 @@ class CitizenFactory(UserFactory):
     date_of_birth = datetime.date(1990, 5, 17)
     address = "Số 12 đường Võ Thị Sáu, phường Trấn Biên, tỉnh Đồng Nai"
 
+    class Params:
+        # CitizenFactory(verified=True): a clerk has seen the card (the ID number is theirs).
+        verified = factory.Trait(
+            national_id_verified_at=factory.LazyFunction(
+                lambda: datetime.datetime.now(datetime.UTC)
+            ),
+            national_id_verification="counter",
+        )
+
     # A plain `role = "citizen"` would replace the hook and reach User() as a field.
     @factory.post_generation
     def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:

@@ -95,7 +95,9 @@ def test_a_citizen_corrects_the_profile(logged_in, citizen):
     ],
 )
 def test_a_bad_correction_changes_nothing(logged_in, citizen, changes, field, message):
+    # The ID number is taken only by an account that has it verified (a typed one blocks nobody).
     CitizenFactory.create(
+        verified=True,
         email="nguoi.khac@example.vn",
         phone="0977000111",
         national_id="079203000001",

@@ -40,6 +40,9 @@ def test_the_demo_shows_the_portal_at_work_and_loads_once(capsys):
         ) == counts
 
         citizen = demo("congdan")
+        # She has shown her card at the province's counter: her counter dossiers are hers.
+        assert citizen.national_id_verified
+        assert citizen.national_id_verified_by == demo("motcua")
         states = sorted(Dossier.objects.filter(applicant=citizen).values_list("state", flat=True))
         assert states == sorted(
             [State.IN_APPRAISAL, State.IN_APPRAISAL, State.RETURNED, State.SUBMITTED]

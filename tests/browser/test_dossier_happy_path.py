@@ -137,11 +137,14 @@ def citizen_files_the_dossier(page: Page, world: World, camera: Camera, tmp_path
     camera.shot("guidance")
     page.locator("#file-dossier").click()
 
-    # The details come prefilled from the profile.
+    # Filed for herself: the identity is the account's (shown, not typed); the contact
+    # details come prefilled from the profile.
     expect(page.get_by_role("heading", level=1)).to_have_text("Nộp hồ sơ trực tuyến")
-    expect(page.get_by_label("Họ và tên")).to_have_value(citizen.full_name)
-    expect(page.get_by_label("Số định danh cá nhân")).to_have_value(citizen.national_id)
-    expect(page.get_by_label("Ngày sinh")).to_have_value("1990-05-17")
+    expect(page.get_by_label("Nộp cho chính mình")).to_be_checked()
+    filer = page.locator(".dossier-filer")
+    expect(filer).to_contain_text(citizen.full_name)
+    expect(filer).to_contain_text(citizen.national_id)
+    expect(filer).to_contain_text("17/05/1990")
     expect(page.get_by_label("Địa chỉ thường trú")).to_have_value(citizen.address)
     expect(page.get_by_label("Thư điện tử")).to_have_value(citizen.email)
     expect(page.get_by_label("Trực tuyến", exact=True)).to_be_checked()

@@ -75,15 +75,13 @@ def test_the_start_form_is_prefilled_from_the_profile(signed_in, world):
     assert response.status_code == 200
     html = page(response)
     citizen = world.citizen
-    for value in (
-        citizen.full_name,
-        citizen.national_id,
-        citizen.address,
-        citizen.phone,
-        citizen.email,
-        "1990-05-17",
-    ):
+    # The contact details are inputs prefilled from the profile; the identity is the
+    # account's own, shown and not typed (tests/dossiers/test_representative.py).
+    for value in (citizen.address, citizen.phone, citizen.email):
         assert f'value="{value}"' in html, value
+    for value in (citizen.full_name, citizen.national_id, "17/05/1990"):
+        assert f"<dd>{value}</dd>" in html, value
+    assert f'value="{citizen.national_id}"' not in html
     # The checklist of what to prepare, from the version in force.
     for component in world.components:
         assert component.name in html
@@ -113,8 +111,15 @@ def test_starting_saves_a_draft_with_the_details_as_filed(signed_in, world):
 
 
 def test_a_bad_national_id_is_refused_and_nothing_is_saved(signed_in, world):
+    # Typed only when filing for someone else (for oneself the number is the account's).
     response = signed_in.post(
-        url("start", world.procedure.code), details(world, applicant_national_id="12345")
+        url("start", world.procedure.code),
+        details(
+            world,
+            filing_capacity="representative",
+            applicant_national_id="12345",
+            representative_authorisation="Giấy ủy quyền số 1/2025",
+        ),
     )
 
     assert response.status_code == 400

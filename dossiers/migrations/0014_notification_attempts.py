@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0012_fee_lines_chosen_at_reception_and_payments'),
+        ('dossiers', '0013_applicant_identity_and_representatives'),
     ]
 
     operations = [

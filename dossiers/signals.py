@@ -1,0 +1,35 @@
+"""What the dossiers app does when the accounts app proves an ID number (accounts.signals)."""
+
+from typing import Any
+
+from django.db.models import Q
+
+from accounts.models import User
+from dossiers.models import Channel, Dossier, FilingCapacity, State
+
+
+def follow_verified_national_id(
+    sender: Any, *, user: User, released_ids: list[int], **kwargs: Any
+) -> None:
+    """``user``'s ID number was verified (inside that transaction):
+
+    - the dossiers a clerk filed at the counter under that number, standing on their own or
+      attached to an account that had only typed it, are now ``user``'s;
+    - ``user``'s own online dossiers filed in their own name under that number are marked as
+      filed by a verified holder (for themselves or as a representative) (the clerk saw the card).
+    """
+    Dossier.objects.filter(
+        Q(applicant__isnull=True) | Q(applicant_id__in=released_ids),
+        applicant_national_id=user.national_id,
+        filed_by__agency__isnull=False,
+    ).exclude(intake_channel=Channel.ONLINE).update(applicant=user)
+    Dossier.objects.filter(
+        Q(filing_capacity=FilingCapacity.SELF, applicant_national_id=user.national_id)
+        | Q(
+            filing_capacity=FilingCapacity.REPRESENTATIVE,
+            representative_national_id=user.national_id,
+        ),
+        applicant=user,
+        filed_by=user,
+        filer_identity_verified=False,
+    ).exclude(state=State.DRAFT).update(filer_identity_verified=True)
