@@ -23,6 +23,11 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api-schema", template_name="api/docs.html"),
         name="api-docs",
     ),
+    # The admin's login is the portal's, with its second factor (accounts/views_2fa.py).
+    path(
+        "quan-tri/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True, permanent=False),
+    ),
     path("quan-tri/", admin.site.urls),
 ]
 
