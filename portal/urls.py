@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.api import TokenLoginView, TokenLogoutAllView, TokenLogoutView
+
 urlpatterns = [
     path(
         "", RedirectView.as_view(pattern_name="procedures:catalogue", permanent=False), name="home"
@@ -13,6 +15,10 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("can-bo/qua-han/", include("apologies.urls")),
     path("can-bo/", include("dossiers.urls_staff")),
+    # API tokens: issued for credentials (and the second factor), revoked at logout.
+    path("api/v1/auth/token/", TokenLoginView.as_view(), name="api-token"),
+    path("api/v1/auth/logout/", TokenLogoutView.as_view(), name="api-logout"),
+    path("api/v1/auth/logout-all/", TokenLogoutAllView.as_view(), name="api-logout-all"),
     path("api/v1/", include("procedures.api_urls")),
     path("api/v1/", include("dossiers.api_urls")),
     path("api/v1/", include("apologies.api_urls")),
