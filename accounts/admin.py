@@ -262,3 +262,20 @@ class LogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# The admin's own login form would skip the second factor: it sends people to the portal's
+# two-step login instead (portal/urls.py), and lets in only sessions that passed the code
+# when the person needs one (everyone the admin lets in: accounts.twofactor).
+_admin_has_permission = admin.site.has_permission
+
+
+def _admin_has_permission_with_second_factor(request: HttpRequest) -> bool:
+    from accounts.twofactor import requires_second_factor, session_verified
+
+    if not _admin_has_permission(request):
+        return False
+    return not requires_second_factor(request.user) or session_verified(request)  # type: ignore[arg-type]
+
+
+admin.site.has_permission = _admin_has_permission_with_second_factor  # type: ignore[method-assign]

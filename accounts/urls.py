@@ -1,10 +1,14 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_2fa
 
 app_name = "accounts"
 urlpatterns = [
     path("dang-nhap/", views.PortalLoginView.as_view(), name="login"),
+    path("dang-nhap/ma-xac-thuc/", views_2fa.login_code, name="login_code"),
+    path("xac-thuc-hai-buoc/", views_2fa.security, name="two_factor"),
+    path("xac-thuc-hai-buoc/thiet-lap/", views_2fa.enrol, name="two_factor_enrol"),
+    path("xac-thuc-hai-buoc/tat/", views_2fa.remove, name="two_factor_remove"),
     path("dang-xuat/", views.PortalLogoutView.as_view(), name="logout"),
     path("dang-ky/", views.RegisterView.as_view(), name="register"),
     path("dang-ky/kiem-tra-thu/", views.RegisterDoneView.as_view(), name="register_done"),

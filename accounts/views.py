@@ -8,6 +8,7 @@ registration and password reset give the same answer either way and write to the
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -29,6 +30,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
+from accounts import twofactor, views_2fa
 from accounts.forms import (
     EmailOrPhoneAuthenticationForm,
     PasswordResetRequestForm,
@@ -48,9 +50,24 @@ BACKEND = "accounts.backends.EmailOrPhoneBackend"
 
 
 class PortalLoginView(LoginView):
+    """The password step. A person with an authenticator, or one who must have one
+    (accounts.twofactor), is not logged in here: the session only remembers the pending
+    login and the next step asks for the code, or for the enrolment first."""
+
     form_class = EmailOrPhoneAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if (
+            user.is_authenticated
+            and twofactor.requires_second_factor(user)  # type: ignore[arg-type]
+            and not twofactor.session_verified(request)
+        ):
+            # A session without the second factor (the admin sends it here): log in again.
+            self.redirect_authenticated_user = False
+        return super().dispatch(request, *args, **kwargs)
 
     def get_default_redirect_url(self) -> str:
         """Staff land on their workspace; citizens where they always did. A safe ``next``
@@ -59,6 +76,28 @@ class PortalLoginView(LoginView):
         if user.is_authenticated and user.agency_id is not None:  # type: ignore[union-attr]
             return resolve_url("staff:queue")
         return super().get_default_redirect_url()
+
+    def form_valid(self, form: EmailOrPhoneAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        user: User = form.get_user()  # type: ignore[assignment]
+        if not (twofactor.requires_second_factor(user) or twofactor.has_second_factor(user)):
+            return super().form_valid(form)
+        redirect_to = self.get_redirect_url() or (
+            resolve_url("staff:queue")
+            if user.agency_id is not None
+            else resolve_url(settings.LOGIN_REDIRECT_URL)
+        )
+        twofactor.pending_start(
+            self.request, user=user, login=form.cleaned_data["username"], redirect_to=redirect_to
+        )
+        return redirect(views_2fa.pending_login_url(self.request))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.DEBUG:
+            from agencies.demo import DEMO_TOTP_KEY
+
+            context["demo_totp_key"] = twofactor.manual_key(DEMO_TOTP_KEY)
+        return context
 
 
 class PortalLogoutView(LogoutView):

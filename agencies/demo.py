@@ -16,6 +16,10 @@ from agencies.models import Agency, AgencyKind, Commune, Department, Province
 
 DEMO_PASSWORD = "MotCua-Demo-2025"  # noqa: S105 - printed on purpose for the demo logins
 DEMO_EMAIL_DOMAIN = "demo.motcua.vn"
+# The one authenticator key of every demo account that must log in with a second factor
+# (heads, supervisor, administrator): base32 MOTC UADE MOXA CTHU CHAI BUOC MOTC UA23, printed
+# in README and, with DEBUG on, on the login page. Never a real account's key.
+DEMO_TOTP_KEY = "63a62a006463ae014cf411c080d1c263a62a035b"
 
 PROVINCIAL = [
     # key, kind, e-ID, name, short name, departments [(code, name)]
@@ -310,6 +314,7 @@ def create_demo_people(demo: DemoProvince) -> list[tuple[str, str, str]]:
         logins.append((persona, user.email, where))
     _verify_demo_citizen(email=f"congdan@{d}", clerk_email=f"motcua@{d}")
     _staff_every_unit(demo)
+    _enrol_demo_second_factor()
     return logins
 
 
@@ -329,6 +334,20 @@ def _verify_demo_citizen(*, email: str, clerk_email: str) -> None:
         date_of_birth=citizen.date_of_birth,
         document_seen=True,
     )
+
+
+def _enrol_demo_second_factor() -> None:
+    """The demo people whose login needs a code get an authenticator with DEMO_TOTP_KEY."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.twofactor import TOTP_NAME, requires_second_factor
+
+    enrolled = set(TOTPDevice.objects.values_list("user_id", flat=True))
+    for user in User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exclude(
+        pk__in=enrolled
+    ):
+        if requires_second_factor(user):
+            TOTPDevice.objects.create(user=user, name=TOTP_NAME, key=DEMO_TOTP_KEY, confirmed=True)
 
 
 # Names for the staff of the units the personas above do not cover.

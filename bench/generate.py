@@ -38,7 +38,14 @@ from accounts.models import User
 from accounts.roles import ROLE_BY_KEY
 from agencies.demo import COMMUNE_DEPARTMENTS, DEMO_EMAIL_DOMAIN
 from agencies.models import Agency, AgencyKind, Commune, Department
-from dossiers.models import NATIONAL_STATUS, DailyCounter, Dossier, DossierEvent, DossierStep
+from dossiers.models import (
+    LOOKUP_SECRET_ALPHABET,
+    NATIONAL_STATUS,
+    DailyCounter,
+    Dossier,
+    DossierEvent,
+    DossierStep,
+)
 from procedures.models import Procedure, ProcedureVersion
 from workcalendar import engine
 from workcalendar.calendars import calendar_for
@@ -97,7 +104,7 @@ DOSSIER_COLUMNS = (
     "decided_at", "returned_at", "closed_reason", "agency_id", "applicant_id", "assignee_id",
     "filed_by_id", "procedure_id", "proposed_by_id", "version_id", "current_step_id",
     "due_soon_at", "escalated_at", "overdue_since", "responsible_agency_id",
-    "responsible_department_id", "decided_working_seconds",
+    "responsible_department_id", "decided_working_seconds", "lookup_secret",
 )  # fmt: skip
 STEP_COLUMNS = (
     "id", "dossier_id", "order", "name", "agency_id", "department_id", "budget_hours", "state",
@@ -885,6 +892,7 @@ class Generator:
             receiver.agency_id, citizen.id, None, filed_by, procedure_id, proposed_by, version.id, current_step,
             due_soon, escalated, overdue, responsible[0] if responsible else None,
             responsible[1] if responsible else None, decided_seconds,
+            "".join(self.rng.choices(LOOKUP_SECRET_ALPHABET, k=6)),
         ))  # fmt: skip
         self.report.dossiers += 1
         self.report.states[state] += 1

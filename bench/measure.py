@@ -390,6 +390,8 @@ def _server_env(ctx: Context) -> dict[str, str]:
         VAR_DIR=str(ctx.work_dir / "var"),
         LOG_LEVEL="WARNING",
         CONN_MAX_AGE="600",
+        # P3 loads the public lookup from one address: no per-address rate limit there.
+        PUBLIC_LOOKUP_RATE="",
     )
 
 

@@ -10,7 +10,12 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError
@@ -34,6 +39,7 @@ from dossiers.serializers import (
     DossierListOut,
     TrackOut,
 )
+from dossiers.views_public import PublicLookupThrottle, clean_secret, secret_matches
 from procedures.models import Component, Procedure
 
 ERROR_SCHEMA = inline_serializer(
@@ -242,28 +248,51 @@ class DossierViewSet(
 
 
 class TrackView(APIView):
-    """Public status of a dossier by code: no personal data beyond a masked name."""
+    """Public status of a dossier by code: the state only; with ``?secret=`` (the lookup
+    secret of the receipt) the rest, never personal data beyond a masked name. Rate-limited
+    per client address like the page (dossiers/views_public.py)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    throttle_classes = [PublicLookupThrottle]
 
     @extend_schema(
-        responses={200: TrackOut, 404: ERROR_SCHEMA}, summary="Public status of a dossier"
+        parameters=[
+            OpenApiParameter(
+                "secret",
+                str,
+                description="Mã bí mật tra cứu in trên giấy tiếp nhận (6 ký tự)",
+                required=False,
+            )
+        ],
+        responses={
+            200: TrackOut,
+            404: ERROR_SCHEMA,
+            429: OpenApiResponse(ERROR_SCHEMA, description="Tra cứu quá nhiều lần"),
+        },
+        summary="Public status of a dossier",
     )
     def get(self, request: Request, code: str) -> Response:
         found = selectors.public_status(code)
         if found is None:
             raise NotFound(_("Không tìm thấy hồ sơ."))
+        secret = clean_secret(request.query_params.get("secret"))
+        body: dict[str, Any] = {
+            "code": found.code,
+            "state": found.state,
+            "state_label": found.state_label,
+            "national_status": found.national_status,
+            "details": False,
+        }
+        if not (secret and secret_matches(code, secret)):
+            return Response(body)
         # Written out rather than through TrackOut (which documents it): on the busiest
         # public read the serializer cost a fifth of the request (DESIGN §12 P3).
-        return Response(
+        body.update(
             {
-                "code": found.code,
+                "details": True,
                 "procedure": found.procedure,
                 "agency": found.agency,
-                "state": found.state,
-                "state_label": found.state_label,
-                "national_status": found.national_status,
                 "applicant": found.applicant,
                 "submitted_at": _iso(found.submitted_at),
                 "received_at": _iso(found.received_at),
@@ -273,6 +302,7 @@ class TrackView(APIView):
                 "returned_at": _iso(found.returned_at),
             }
         )
+        return Response(body)
 
 
 def _iso(moment: datetime.datetime | None) -> str | None:

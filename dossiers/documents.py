@@ -246,9 +246,12 @@ def slip_issue(
 # --- QR code -----------------------------------------------------------------------------------
 
 
-def tracking_url(dossier: Dossier) -> str:
-    """The public status page of the dossier, as printed and encoded in the QR code."""
+def tracking_url(dossier: Dossier, *, with_secret: bool = False) -> str:
+    """The public status page of the dossier, as printed and encoded in the QR code; with
+    the lookup secret (the receipt's QR code) it shows the full status."""
     path = reverse("dossiers:track", kwargs={"code": dossier.code})
+    if with_secret:
+        path += f"?k={dossier.lookup_secret}"
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -364,6 +367,10 @@ def _context_01(dossier: Dossier) -> dict[str, Any]:
             "fee_total": dossier.fee_total,
         }
     )
+    # The receipt goes to the applicant: it carries the lookup secret, typed on the public
+    # status page or read from its QR code, which opens the full status at once.
+    secret_url = tracking_url(dossier, with_secret=True)
+    context.update({"lookup_secret": dossier.lookup_secret, "qr_data_uri": qr_data_uri(secret_url)})
     return _numbered(context, dossier, "01")
 
 

@@ -6,6 +6,7 @@ in ``dossiers/services.py`` lock the row, run the transition, append the event a
 side effects after commit.
 """
 
+import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -137,10 +138,27 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         return self.exclude(state__in=[State.DRAFT, *TERMINAL_STATES])
 
 
+# The lookup secret: no 0/O, 1/I/L, so it is typed back from paper without doubt.
+LOOKUP_SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # noqa: S105 - an alphabet
+LOOKUP_SECRET_LENGTH = 6
+
+
+def new_lookup_secret() -> str:
+    """Six characters of 31 (about 887 million values): the public lookup shows a dossier's
+    details only with it, and the lookup is rate-limited per client address."""
+    return "".join(secrets.choice(LOOKUP_SECRET_ALPHABET) for _ in range(LOOKUP_SECRET_LENGTH))
+
+
 class Dossier(ConcurrentTransitionMixin, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(
         _("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True, editable=False
+    )
+    # Printed on the receipt (form 01), in the citizen's e-mails and on their dossier page:
+    # codes are sequential, so the public status page shows more than the state only to
+    # whoever holds it (dossiers/views_public.py).
+    lookup_secret = models.CharField(
+        _("mã bí mật tra cứu"), max_length=12, default=new_lookup_secret, editable=False
     )
     procedure = models.ForeignKey(
         "procedures.Procedure",

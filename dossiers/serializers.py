@@ -208,21 +208,27 @@ class ActionIn(serializers.Serializer[None]):
 
 
 class TrackOut(serializers.Serializer[None]):
+    """Without the dossier's lookup secret only the code and the state; with it, the rest
+    (dossiers/views_public.py)."""
+
     code = serializers.CharField()
-    procedure = serializers.CharField()
-    agency = serializers.CharField()
     state = serializers.CharField()
     state_label = serializers.CharField()
     national_status = serializers.IntegerField(allow_null=True)
-    applicant = serializers.CharField(help_text=_("Họ tên đã che"))
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    received_at = serializers.DateTimeField(allow_null=True)
-    due_at = serializers.DateTimeField(allow_null=True)
-    original_due_at = serializers.DateTimeField(allow_null=True)
+    details = serializers.BooleanField(help_text=_("Có chi tiết: mã bí mật tra cứu (secret) đúng"))
+    procedure = serializers.CharField(required=False)
+    agency = serializers.CharField(required=False)
+    applicant = serializers.CharField(required=False, help_text=_("Họ tên đã che"))
+    submitted_at = serializers.DateTimeField(allow_null=True, required=False)
+    received_at = serializers.DateTimeField(allow_null=True, required=False)
+    due_at = serializers.DateTimeField(allow_null=True, required=False)
+    original_due_at = serializers.DateTimeField(allow_null=True, required=False)
     new_due_at = serializers.DateTimeField(
-        allow_null=True, help_text=_("Ngày hẹn trả mới sau phiếu xin lỗi (null nếu chưa gia hạn)")
+        allow_null=True,
+        required=False,
+        help_text=_("Ngày hẹn trả mới sau phiếu xin lỗi (null nếu chưa gia hạn)"),
     )
-    returned_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True, required=False)
 
 
 CHANNELS = Channel

@@ -6,6 +6,7 @@ psycopg 3), CELERY_BROKER_URL (Redis) and turns DEBUG off, which makes SECRET_KE
 ALLOWED_HOSTS mandatory.
 """
 
+import datetime
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -47,10 +48,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: stored as digests, with an expiry (docs/adr/0013).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # The second factor of staff logins: authenticator apps (TOTP) and backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "agencies",
     "workcalendar",
@@ -68,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (accounts/twofactor.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
@@ -152,6 +160,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 # "A@B.vn" and "a@b.vn", "0912 345 678" and "+84912345678" are one account: one counter.
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
+
+# --- Second factor (accounts/twofactor.py) ------------------------------------------------
+# Heads, the centre supervisor, administrators, superusers and anyone with admin access give
+# a code from an authenticator app after the password; other staff may enrol; citizens are
+# never asked. django-otp throttles wrong codes (1, 2, 4, 8 … seconds between tries).
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Một Cửa")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Between the password and the code: how long the half-open login waits, and how many wrong
+# codes it takes before the password must be typed again (each also counts for django-axes).
+TWO_FACTOR_PENDING_SECONDS = env.int("TWO_FACTOR_PENDING_SECONDS", default=300)
+TWO_FACTOR_MAX_CODE_FAILURES = 5
+TWO_FACTOR_BACKUP_CODES = 10
 
 # Session idle timeout: the cookie is renewed on every request and expires after
 # SESSION_IDLE_MINUTES without one.
@@ -288,8 +309,9 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     # The token scheme first: DRF answers an unauthenticated or badly authenticated call
     # with the first class's WWW-Authenticate challenge, so API clients get 401, not 403.
+    # Tokens are django-rest-knox's: only a digest is stored, each expires (REST_KNOX below).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -297,6 +319,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "dossiers.api.api_exception_handler",
+    # The public lookup by code, page and API alike (dossiers/views_public.py), per client
+    # address as accounts.lockout finds it. Empty: no limit (the benchmark's P3 load).
+    "DEFAULT_THROTTLE_RATES": {
+        "public_lookup": env.str("PUBLIC_LOOKUP_RATE", default="30/min") or None
+    },
+}
+# API tokens (POST /api/v1/auth/token/): a digest in the database, the token shown once.
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env.float("API_TOKEN_HOURS", default=10)),
+    "TOKEN_LIMIT_PER_USER": 20,
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Một Cửa API",

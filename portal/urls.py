@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.api import TokenLoginView, TokenLogoutAllView, TokenLogoutView
 from portal import health
 
 urlpatterns = [
@@ -18,6 +19,10 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("can-bo/qua-han/", include("apologies.urls")),
     path("can-bo/", include("dossiers.urls_staff")),
+    # API tokens: issued for credentials (and the second factor), revoked at logout.
+    path("api/v1/auth/token/", TokenLoginView.as_view(), name="api-token"),
+    path("api/v1/auth/logout/", TokenLogoutView.as_view(), name="api-logout"),
+    path("api/v1/auth/logout-all/", TokenLogoutAllView.as_view(), name="api-logout-all"),
     path("api/v1/", include("procedures.api_urls")),
     path("api/v1/", include("dossiers.api_urls")),
     path("api/v1/", include("apologies.api_urls")),
@@ -27,6 +32,11 @@ urlpatterns = [
         "api/docs/",
         SpectacularSwaggerView.as_view(url_name="api-schema", template_name="api/docs.html"),
         name="api-docs",
+    ),
+    # The admin's login is the portal's, with its second factor (accounts/views_2fa.py).
+    path(
+        "quan-tri/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True, permanent=False),
     ),
     path("quan-tri/", admin.site.urls),
 ]

@@ -105,3 +105,22 @@ def _vietnamese_by_default() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _no_counts_from_earlier_tests() -> Iterator[None]:
+    """The public lookup's rate limit counts per client address in the cache: every test
+    starts with none (they all come from 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def admin_client(client, admin_user):  # type: ignore[no-untyped-def]
+    """pytest-django's, past the second factor the admin asks of a superuser."""
+    from tests.twofactor import force_login_verified
+
+    force_login_verified(client, admin_user)
+    return client

@@ -3,7 +3,7 @@ make, valid or not, may end in a server error.
 
 The schema is read from ``/api/schema/`` of ``portal.wsgi.application`` and every operation
 is called in-process through the same WSGI application, once as a citizen and once as a
-one-stop clerk (DRF token, ``Authorization: Token <key>``), against a little real data: the
+one-stop clerk (an API token, ``Authorization: Token <token>``), against a little real data: the
 dossier World and a submitted dossier. Path parameters are drawn partly from that data (the
 dossier's code, the workflow's verbs, the procedure's code), so the generated requests reach
 the services and not only the 404 branch.
@@ -24,8 +24,8 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
+from knox.models import AuthToken
 from pytest_django.fixtures import Settings
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.errors import FailureGroup
@@ -83,8 +83,8 @@ def api_data(request: pytest.FixtureRequest, uploads: Path) -> ApiData:
         for state in (State.DRAFT, State.SUBMITTED, State.IN_APPRAISAL, State.RETURNED)
     }
     caller: User = getattr(world, request.param)
-    token, _ = Token.objects.get_or_create(user=caller)
-    return ApiData(world, dossiers, caller, token.key)
+    _, token = AuthToken.objects.create(user=caller)
+    return ApiData(world, dossiers, caller, token)
 
 
 def _known_path_values(data: ApiData) -> dict[str, list[Any]]:
@@ -158,11 +158,17 @@ class Outcome:
     statuses: dict[str, Counter[int]]
 
 
+# Logging out revokes the token the run uses: tests/dossiers/test_api_tokens.py covers them.
+REVOKING = {"/api/v1/auth/logout/", "/api/v1/auth/logout-all/"}
+
+
 def run_schemathesis(schema: BaseSchema, headers: dict[str, str]) -> Outcome:
     """Every operation with valid, then invalid data; ``not_a_server_error`` on each answer."""
     outcome = Outcome(server_errors=[], statuses={})
     for result in schema.get_all_operations():
         operation = result.ok()
+        if operation.path in REVOKING:
+            continue
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
                 _run_operation(operation, mode, headers, outcome)

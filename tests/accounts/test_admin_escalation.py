@@ -16,6 +16,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import ROLE_BY_KEY
 from tests.factories import DEFAULT_PASSWORD, CitizenFactory, StaffFactory, UserFactory
+from tests.twofactor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def administrator():
 
 @pytest.fixture
 def as_administrator(client, administrator):
-    client.force_login(administrator, backend="accounts.backends.EmailOrPhoneBackend")
+    force_login_verified(client, administrator)  # administrators give a second factor
     return client
 
 
@@ -139,7 +140,7 @@ def test_an_administrator_cannot_change_or_delete_a_superuser(as_administrator, 
 
 
 def test_a_superuser_grants_roles_and_it_is_in_the_log(client, superuser):
-    client.force_login(superuser, backend="accounts.backends.EmailOrPhoneBackend")
+    force_login_verified(client, superuser)
     person = StaffFactory(national_id=None)
     clerk_group = Group.objects.get(name=ROLE_BY_KEY["clerk"].group_name)
 
@@ -158,7 +159,7 @@ def test_a_superuser_grants_roles_and_it_is_in_the_log(client, superuser):
 @pytest.mark.parametrize("who", ["administrator", "superuser"])
 def test_nobody_sets_another_persons_password_in_the_admin(client, who, administrator, superuser):
     actor = administrator if who == "administrator" else superuser
-    client.force_login(actor, backend="accounts.backends.EmailOrPhoneBackend")
+    force_login_verified(client, actor)
     citizen = CitizenFactory(national_id=None)
     url = reverse("admin:auth_user_password_change", args=[citizen.pk])
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from agencies.models import Agency, AgencyKind, Province
 from agencies.services import load_units
 from tests.factories import AgencyFactory, DepartmentFactory, UserFactory
+from tests.twofactor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client):
     admin = UserFactory.create(email="quantri@example.vn", is_staff=True, is_superuser=True)
-    client.force_login(admin, backend="accounts.backends.EmailOrPhoneBackend")
+    force_login_verified(client, admin)  # the admin asks for the second factor
     return client
 
 

@@ -15,9 +15,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
 from apologies.models import ApologyLetter, LetterState
 from dossiers.models import Dossier
 from tests.apologies.overdue import flag_and_draft, received_dossier
+from tests.browser.conftest import give_second_factor
 from tests.dossiers.conftest import media_root  # noqa: F401
 from tests.dossiers.factories import build_world
 from tests.factories import DEFAULT_PASSWORD, StaffFactory
@@ -64,6 +66,7 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_label("Thư điện tử hoặc số điện thoại").fill(email)
     page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    give_second_factor(page, User.objects.get(email=email))
 
 
 def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
@@ -165,7 +168,8 @@ def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
     page.set_viewport_size(DESKTOP)  # type: ignore[arg-type]
 
     # 6. The public status page: the new date, no personal data.
-    page.goto(f"/tra-cuu/{dossier.code}/")
+    # (with the lookup secret of the receipt: the code alone shows the state only)
+    page.goto(f"/tra-cuu/{dossier.code}/?k={dossier.lookup_secret}")
     expect(page.get_by_text("Ngày hẹn trả mới")).to_be_visible()
     expect(page.locator(".apology-public")).to_contain_text(new_date.strftime("%H:%M %d/%m/%Y"))
     content = page.content()

@@ -19,6 +19,7 @@ from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from dossiers.models import Dossier, State
+from tests.browser.conftest import give_second_factor
 from tests.browser.test_catalogue_browser import overflowing
 from tests.dossiers.factories import World, build_world
 from tests.factories import DEFAULT_PASSWORD
@@ -68,6 +69,7 @@ def log_in(page: Page, user: User) -> None:
     page.get_by_label("Thư điện tử hoặc số điện thoại").fill(user.email)
     page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
+    give_second_factor(page, user)
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
     expect(page.get_by_role("link", name=user.full_name)).to_be_visible()
 

@@ -27,6 +27,7 @@ from accounts.roles import ROLE_BY_KEY
 from agencies.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from dossiers.models import Dossier, DossierStep, State
 from procedures.models import Procedure
+from tests.browser.conftest import give_second_factor
 
 pytestmark = [
     pytest.mark.browser,
@@ -78,6 +79,7 @@ class People:
             page.get_by_label("Thư điện tử hoặc số điện thoại").fill(user.email)
             page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
             page.locator("main").get_by_role("button", name="Đăng nhập").click()
+            give_second_factor(page, user)
             expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
             self.pages[user.pk] = page
         return self.pages[user.pk]

@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from dossiers import services
 from dossiers.documents import slip_pdf
@@ -162,8 +162,8 @@ def test_every_dossier_route_is_404_to_outsiders(client, debug, foreign_dossier,
         client.force_login(user)
     headers = {}
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        headers = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+        _, token = AuthToken.objects.create(user=user)
+        headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
     args = {
         "ref": dossier.code,
         "code": dossier.code,

@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from dossiers.models import Dossier, DossierEvent, State
@@ -59,8 +59,8 @@ def world():
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 
@@ -110,7 +110,10 @@ def test_the_whole_lifecycle_through_the_api(world):
         "return_result",
     ]
 
-    tracked = APIClient().get(f"/api/v1/track/{code}/")
+    # The public lookup: the state for the code alone, the masked name with the secret.
+    assert APIClient().get(f"/api/v1/track/{code}/").json()["details"] is False
+    secret = Dossier.objects.get(code=code).lookup_secret
+    tracked = APIClient().get(f"/api/v1/track/{code}/", {"secret": secret})
     assert tracked.status_code == 200
     assert tracked.json()["applicant"] == "Lê T** N** Á**"
     # No identification number (a timestamp's digits may contain "075"; the whole number not).

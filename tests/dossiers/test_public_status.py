@@ -1,5 +1,6 @@
-"""The public status page (issue 3 item 3): anyone with a code sees where the dossier stands,
-and nothing personal beyond a masked name."""
+"""The public status page: anyone with a code sees the dossier's state; the lookup secret of
+the receipt shows the rest, never anything personal beyond a masked name. Lookups are
+rate-limited per client address."""
 
 import datetime
 
@@ -13,9 +14,10 @@ from tests.dossiers.factories import World, another_citizen, build_dossier
 pytestmark = pytest.mark.django_db
 
 
-def track_url(code: str | None) -> str:
+def track_url(code: str | None, secret: str = "") -> str:
     assert code, "only a submitted dossier has a code"
-    return reverse("dossiers:track", args=[code])
+    url = reverse("dossiers:track", args=[code])
+    return f"{url}?k={secret}" if secret else url
 
 
 def personal_data(dossier: Dossier) -> list[str]:
@@ -32,7 +34,7 @@ def personal_data(dossier: Dossier) -> list[str]:
 
 
 @pytest.mark.parametrize("as_who", ["anonymous", "another citizen", "the clerk"])
-def test_the_status_page_shows_the_state_and_a_masked_name_only(client, world: World, as_who):
+def test_the_code_alone_shows_the_state_and_nothing_else(client, world: World, as_who):
     dossier = build_dossier(world, State.RECEIVED)
     if as_who == "another citizen":
         client.force_login(another_citizen())
@@ -40,6 +42,32 @@ def test_the_status_page_shows_the_state_and_a_masked_name_only(client, world: W
         client.force_login(world.clerk)
 
     response = client.get(track_url(dossier.code))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert dossier.code and dossier.code in html
+    assert "Được tiếp nhận" in html
+    # Sequential codes must not give away whose dossier, what for, where or when.
+    assert world.procedure.name not in html
+    assert world.centre.name not in html
+    assert "Nguyễn T** Á**" not in html
+    assert timezone.localtime(dossier.received_at).strftime("%d/%m/%Y") not in html
+    assert timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") not in html
+    assert dossier.lookup_secret not in html
+    for value in personal_data(dossier):
+        assert value not in html, value
+    assert "Mã bí mật tra cứu" in html  # and how to see more
+
+
+@pytest.mark.parametrize("as_who", ["anonymous", "another citizen", "the clerk"])
+def test_the_secret_shows_the_status_and_a_masked_name_only(client, world: World, as_who):
+    dossier = build_dossier(world, State.RECEIVED)
+    if as_who == "another citizen":
+        client.force_login(another_citizen())
+    elif as_who == "the clerk":
+        client.force_login(world.clerk)
+
+    response = client.get(track_url(dossier.code, f" {dossier.lookup_secret.lower()} "))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -62,7 +90,7 @@ def test_an_extended_deadline_shows_the_new_date_beside_the_old_one(client, worl
     # What the apology letter's one extension leaves behind (apologies.services).
     Dossier.objects.filter(pk=dossier.pk).update(due_at=new_due, extension_count=1)
 
-    html = client.get(track_url(dossier.code)).content.decode()
+    html = client.get(track_url(dossier.code, dossier.lookup_secret)).content.decode()
 
     assert f"<del>{timezone.localtime(dossier.original_due_at):%H:%M %d/%m/%Y}</del>" in html
     assert f"gia hạn đến {timezone.localtime(new_due):%H:%M %d/%m/%Y}" in html
@@ -126,10 +154,137 @@ def test_the_status_api_and_page_give_local_time_on_every_database(client, world
     assert dossier.code and dossier.received_at
     local = timezone.localtime(dossier.received_at)
 
-    api = client.get(reverse("api-track", args=[dossier.code]))
-    html = client.get(track_url(dossier.code)).content.decode()
+    api = client.get(reverse("api-track", args=[dossier.code]), {"secret": dossier.lookup_secret})
+    html = client.get(track_url(dossier.code, dossier.lookup_secret)).content.decode()
 
     assert api.status_code == 200
     assert api.json()["received_at"] == local.isoformat()
     assert api.json()["received_at"].endswith("+07:00")
     assert f"{local:%H:%M}" in html
+
+
+def test_a_wrong_secret_shows_the_state_only_and_says_so(client, world):
+    dossier = build_dossier(world, State.RECEIVED)
+    wrong = "ABCDEF" if dossier.lookup_secret != "ABCDEF" else "GHJKMN"
+
+    html = client.get(track_url(dossier.code, wrong)).content.decode()
+
+    assert "Mã bí mật không đúng" in html
+    assert world.procedure.name not in html
+    assert "Nguyễn T** Á**" not in html
+
+
+def test_the_search_form_carries_the_secret_to_the_status_page(client, world):
+    dossier = build_dossier(world, State.RECEIVED)
+
+    found = client.get(reverse("dossiers:track"), {"ma": dossier.code, "k": dossier.lookup_secret})
+
+    assert found.status_code == 302
+    assert found["Location"] == track_url(dossier.code, dossier.lookup_secret)
+    assert world.procedure.name in client.get(found["Location"]).content.decode()
+
+
+def test_the_api_gives_the_state_only_without_the_secret(client, world):
+    dossier = build_dossier(world, State.RECEIVED)
+    url = reverse("api-track", args=[dossier.code])
+
+    bare = client.get(url).json()
+    wrong = client.get(url, {"secret": "ZZZZZZ"}).json()
+    full = client.get(url, {"secret": dossier.lookup_secret}).json()
+
+    assert set(bare) == {"code", "state", "state_label", "national_status", "details"}
+    assert bare["state"] == State.RECEIVED and bare["details"] is False
+    assert wrong["details"] is False and "procedure" not in wrong
+    assert full["details"] is True
+    assert full["procedure"] == world.procedure.name
+    assert full["applicant"] == "Nguyễn T** Á**"
+
+
+def test_every_dossier_gets_its_own_short_secret(world):
+    from dossiers.models import LOOKUP_SECRET_ALPHABET
+
+    secrets = {build_dossier(world, State.SUBMITTED).lookup_secret for _ in range(5)}
+
+    assert len(secrets) == 5
+    for secret in secrets:
+        assert len(secret) == 6
+        assert set(secret) <= set(LOOKUP_SECRET_ALPHABET)
+        assert not set(secret) & set("0O1IL")
+
+
+RATE = "5/min"
+
+
+@pytest.fixture
+def lookup_rate(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"public_lookup": RATE},
+    }
+
+
+def test_the_lookup_answers_429_in_vietnamese_after_the_limit(client, world, lookup_rate):
+    dossier = build_dossier(world, State.RECEIVED)
+
+    answers = [client.get(track_url(dossier.code)).status_code for _ in range(5)]
+    refused = client.get(track_url(dossier.code, dossier.lookup_secret))
+    api = client.get(reverse("api-track", args=[dossier.code]))
+
+    assert answers == [200] * 5
+    assert refused.status_code == 429
+    assert "Tra cứu quá nhiều lần" in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
+    assert world.procedure.name not in refused.content.decode()
+    assert api.status_code == 429  # the API counts with the page
+
+
+def test_the_limit_is_per_client_address_behind_the_proxy(client, world, lookup_rate, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    dossier = build_dossier(world, State.RECEIVED)
+    url = track_url(dossier.code)
+
+    for _ in range(5):
+        client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    blocked = client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    # What a client writes further left is not its address: still the same one.
+    spoofed = client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+    other = client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.8")
+
+    assert blocked.status_code == 429
+    assert spoofed.status_code == 429
+    assert other.status_code == 200
+
+
+def test_the_receipt_prints_the_secret_and_its_qr_code_carries_it(world):
+    from django.conf import settings
+
+    from dossiers import documents
+
+    dossier = build_dossier(world, State.RECEIVED)
+    context = documents.slip_context(dossier, "01")
+    with_secret = f"{settings.SITE_URL.rstrip('/')}{track_url(dossier.code, dossier.lookup_secret)}"
+
+    html = documents.render_html("01", context)
+
+    assert f"<strong>{dossier.lookup_secret}</strong>" in html
+    assert context["qr_data_uri"] == documents.qr_data_uri(with_secret)
+    assert dossier.lookup_secret not in context["tracking_url"]  # the printed address
+
+
+def test_the_citizen_reads_the_secret_on_their_dossier_page_and_in_the_email(client, world):
+    from django.core import mail
+
+    from dossiers import notifications
+    from dossiers.models import DossierEvent
+
+    dossier = build_dossier(world, State.RECEIVED)
+    client.force_login(world.citizen)
+
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
+    event = DossierEvent.objects.filter(dossier=dossier, action="receive").latest("id")
+    notifications.notify_event(event_id=event.pk)
+
+    assert dossier.lookup_secret in page
+    assert f"?k={dossier.lookup_secret}" in page
+    [message] = mail.outbox
+    assert f"Mã bí mật tra cứu (để xem chi tiết): {dossier.lookup_secret}" in message.body

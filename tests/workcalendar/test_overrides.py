@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.factories import AgencyFactory, UserFactory
+from tests.twofactor import force_login_verified
 from workcalendar.calendars import calendar_for
 from workcalendar.forms import CalendarOverrideForm
 from workcalendar.models import CalendarOverride, OverrideKind
@@ -150,7 +151,7 @@ def admin_user():
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    client.force_login(admin_user, backend="accounts.backends.EmailOrPhoneBackend")
+    force_login_verified(client, admin_user)  # the admin asks for the second factor
     return client
 
 

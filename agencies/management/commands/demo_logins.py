@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
-from agencies.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
+from accounts.twofactor import manual_key
+from agencies.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_KEY
 
 
 class Command(BaseCommand):
@@ -13,6 +14,10 @@ class Command(BaseCommand):
         )
         users = users.prefetch_related("groups").order_by("date_joined", "pk")
         self.stdout.write(f"Mật khẩu chung / password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Mã xác thực hai bước (lãnh đạo, giám sát, quản trị) / authenticator key: "
+            f"{manual_key(DEMO_TOTP_KEY)}"
+        )
         for user in users:
             roles = ", ".join(g.name for g in user.groups.all())
             where = f" — {user.agency}" if user.agency else ""
