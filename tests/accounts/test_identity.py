@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts.models import NationalIdVerification, User
 from accounts.services import national_id_verify
 from tests.factories import AgencyFactory, CitizenFactory, StaffFactory
+from tests.twofactor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +177,7 @@ def test_the_admin_shows_the_verification_read_only(client, clerk):
     user = CitizenFactory(national_id=NUMBER)
     verify(user, clerk)
     admin = StaffFactory(agency=clerk.agency, is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    force_login_verified(client, admin)  # a superuser's admin needs the second factor
     page = client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
     assert "Xác thực số định danh" in page
     assert 'name="national_id_verified_at"' not in page
