@@ -138,6 +138,7 @@ class DossierViewSet(
             raise DossierError(_("Không có thủ tục mã này."), field="procedure")
         if agency is None:
             raise DossierError(_("Không có cơ quan mã này."), field="agency")
+        phone = data.validated_data["applicant_phone"]
         dossier = services.dossier_create_draft(
             applicant=user,
             procedure=procedure,
@@ -146,6 +147,8 @@ class DossierViewSet(
             return_channel=data.validated_data["return_channel"],
             return_address=data.validated_data["return_address"],
             note=data.validated_data["note"],
+            # A contact phone for this dossier, else the profile's (dossier_create_draft).
+            applicant_details={"applicant_phone": phone} if phone else None,
         )
         return Response(
             DossierDetailOut(self._fresh(dossier), context={"request": request}).data,

@@ -1,8 +1,10 @@
 """API serializers: separate input and output; the state is never writable."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.validators import normalize_phone, validate_phone
 from dossiers.models import (
     Channel,
     Decision,
@@ -160,6 +162,25 @@ class DossierCreateIn(serializers.Serializer[None]):
         required=False, allow_blank=True, max_length=255, default=""
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    applicant_phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        default="",
+        help_text=_(
+            "Số điện thoại liên hệ cho hồ sơ này (di động hoặc cố định tại Việt Nam); bỏ trống "
+            "để dùng số trong hồ sơ cá nhân"
+        ),
+    )
+
+    def validate_applicant_phone(self, value: str) -> str:
+        if not value.strip():
+            return ""
+        try:
+            validate_phone(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return normalize_phone(value)
 
 
 class ComponentUploadIn(serializers.Serializer[None]):
