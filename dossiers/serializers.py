@@ -19,7 +19,9 @@ from dossiers.models import (
 
 
 class DossierEventOut(serializers.ModelSerializer[DossierEvent]):
-    actor = serializers.CharField(source="actor.full_name", default=None, read_only=True)
+    actor = serializers.CharField(
+        source="actor.full_name", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = DossierEvent
@@ -53,7 +55,9 @@ class DossierFileOut(serializers.ModelSerializer[DossierComponent]):
 
 class DossierStepOut(serializers.ModelSerializer[DossierStep]):
     agency = serializers.CharField(source="agency.name", read_only=True)
-    department = serializers.CharField(source="department.name", default=None, read_only=True)
+    department = serializers.CharField(
+        source="department.name", default=None, read_only=True, allow_null=True
+    )
     is_late = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -126,6 +130,12 @@ class DossierDetailOut(DossierListOut):
     fee_lines = DossierFeeOut(many=True, read_only=True)
     payments = PaymentOut(many=True, read_only=True)
     available_actions = serializers.SerializerMethodField()
+    decision = serializers.ChoiceField(
+        choices=Decision.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Kết quả giải quyết; trống khi chưa có quyết định"),
+    )
 
     class Meta(DossierListOut.Meta):
         fields = [
@@ -207,7 +217,8 @@ class ActionIn(serializers.Serializer[None]):
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     items = SupplementItemIn(many=True, required=False)
-    amount = serializers.IntegerField(required=False, min_value=1)
+    # Bounded so that no amount overflows the database's 64-bit column.
+    amount = serializers.IntegerField(required=False, min_value=1, max_value=10**15)
     decision = serializers.ChoiceField(choices=Decision.choices, required=False)
     result_file = serializers.FileField(required=False)
     assignee = serializers.IntegerField(required=False)
