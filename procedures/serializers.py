@@ -88,6 +88,13 @@ class LocalTimeField(serializers.TimeField):
     ``format: time`` is RFC 3339's, which requires an offset: documented as a pattern."""
 
 
+@extend_schema_field(
+    {"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}], "example": ""}
+)
+class BlankableURLField(serializers.URLField):
+    """A link that may be missing, written as an empty string (not null): a URI or ""."""
+
+
 class VersionSummaryOut(serializers.ModelSerializer[ProcedureVersion]):
     """The version in force: its time limits, in working hours (8 per working day)."""
 
@@ -150,6 +157,7 @@ class ProcedureListOut(serializers.ModelSerializer[Procedure]):
 
 class ProcedureDetailOut(ProcedureListOut):
     receiving_agencies = AgencyOut(many=True, read_only=True)
+    source_url = BlankableURLField(read_only=True)
 
     class Meta(ProcedureListOut.Meta):
         fields = [
