@@ -91,7 +91,7 @@ class LocalTimeField(serializers.TimeField):
 @extend_schema_field(
     {"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}], "example": ""}
 )
-class BlankableURLField(serializers.URLField):
+class BlankableURLField(serializers.CharField):
     """A link that may be missing, written as an empty string (not null): a URI or ""."""
 
 
