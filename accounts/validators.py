@@ -15,6 +15,7 @@ Circular 59/2021/TT-BCA):
 import datetime
 import re
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -86,8 +87,6 @@ BIRTH_PROVINCE_CODES = frozenset(
     ]
 )
 
-_PHONE_RE = re.compile(r"^0\d{9}$")
-
 
 def national_id_birth_year(value: str) -> int:
     """The birth year encoded in a (valid) personal identification number."""
@@ -124,8 +123,21 @@ def validate_national_id(value: str, date_of_birth: datetime.date | None = None)
         )
 
 
+def _parse_vietnamese(value: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException:
+        return None
+
+
 def normalize_phone(value: str) -> str:
-    """'+84 912 345 678', '0912.345.678' → '0912345678'."""
+    """A Vietnamese number in the one form stored: 0 and the national significant number,
+    digits only ('+84 912 345 678', '0912.345.678' → '0912345678'; '(024) 3825 1234' →
+    '02438251234'). Anything that is not a valid Vietnamese number comes back as its
+    digits, for the validator to refuse and for a login lookup to find nothing."""
+    number = _parse_vietnamese(value or "")
+    if number is not None and _is_vietnamese(number):
+        return "0" + phonenumbers.national_significant_number(number)
     digits = re.sub(r"[\s.\-()]", "", value or "")
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
@@ -134,9 +146,35 @@ def normalize_phone(value: str) -> str:
     return digits
 
 
+# Numbers a person can be called or texted on: mobile and fixed-line (not the 1800/1900
+# service numbers, pagers or VoIP), as in the numbering plan Google's libphonenumber keeps.
+_PERSONAL_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }
+)
+
+
+def _is_vietnamese(number: phonenumbers.PhoneNumber) -> bool:
+    return (
+        number.country_code == 84
+        and phonenumbers.is_valid_number_for_region(number, "VN")
+        and phonenumbers.number_type(number) in _PERSONAL_TYPES
+    )
+
+
 def validate_phone(value: str) -> None:
-    if not _PHONE_RE.match(normalize_phone(value)):
+    """A mobile or fixed-line number in service in Vietnam (region VN of libphonenumber's
+    numbering plan: the ten-digit mobile prefixes since the 2018 change, the 0XX/0XXX area
+    codes since 2017), written in any usual form."""
+    number = _parse_vietnamese(value or "")
+    if number is None or not _is_vietnamese(number):
         raise ValidationError(
-            _("Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678)."),
+            _(
+                "Số điện thoại không hợp lệ: hãy nhập số di động hoặc số cố định tại Việt Nam, "
+                "ví dụ 0912 345 678 hoặc 024 3825 1234."
+            ),
             code="phone",
         )

@@ -10,10 +10,12 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -23,6 +25,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
 from accounts.models import User
@@ -43,12 +46,25 @@ from dossiers.views_public import PublicLookupThrottle, clean_secret, secret_mat
 from procedures.models import Component, Procedure
 
 ERROR_SCHEMA = inline_serializer(
-    "Error", {"detail": serializers.CharField(), "field": serializers.CharField(required=False)}
+    "Error",
+    {
+        "detail": serializers.CharField(
+            help_text="Lý do, bằng ngôn ngữ của người gọi (tiếng Việt, hoặc tiếng Anh khi chọn)"
+        ),
+        "field": serializers.CharField(
+            required=False, help_text="Trường dữ liệu có lỗi đầu tiên, nếu lỗi thuộc một trường"
+        ),
+    },
 )
+# Every 4xx an operation may answer, documented with the error body (DRF's own ones too: a
+# missing or bad token, a foreign object, a wrong method or media type, a body not parsed).
+ERRORS = dict.fromkeys((400, 401, 403, 404, 405, 406, 409, 415), ERROR_SCHEMA)
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Domain errors become clear 400/404/409 answers; everything else goes to DRF."""
+    """Domain errors become clear 400/404/409 answers; everything else goes to DRF. Every
+    error body has a ``detail`` (and ``field`` when the error is a field's); DRF's
+    validation errors keep their per-field lists beside it."""
     if isinstance(exc, DossierError):
         body: dict[str, Any] = {"detail": str(exc.message)}
         if exc.field:
@@ -58,7 +74,34 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         # DRF's parsers word these in English without gettext; the reason stays technical.
         reason = str(exc.detail).split(" - ", 1)[-1]
         exc = ParseError(_("Không đọc được dữ liệu gửi lên: %(reason)s") % {"reason": reason})
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if response is not None and not (isinstance(response.data, dict) and "detail" in response.data):
+        response.data = _with_detail(response.data)
+    return response
+
+
+def _with_detail(errors: Any) -> dict[str, Any]:
+    """A validation error's body with a ``detail`` naming its first problem, the field lists
+    kept (``{"note": ["…"]}`` → ``{"detail": "note: …", "field": "note", "note": ["…"]}``)."""
+    path, message = _first_error(errors)
+    body: dict[str, Any] = dict(errors) if isinstance(errors, dict) else {"errors": errors}
+    if path and path != api_settings.NON_FIELD_ERRORS_KEY:
+        body.update(detail=f"{path}: {message}", field=path.split(".")[0])
+    else:
+        body["detail"] = message or str(_("Yêu cầu không hợp lệ."))
+    return body
+
+
+def _first_error(errors: Any, path: str = "") -> tuple[str, str]:
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            return _first_error(value, f"{path}.{key}" if path else str(key))
+    if isinstance(errors, list):
+        for index, value in enumerate(errors):
+            if value:  # a nested list of items has {} for the items without errors
+                nested = isinstance(value, dict | list)
+                return _first_error(value, f"{path}.{index}" if nested and path else path)
+    return path, str(errors) if errors not in ({}, [], None) else ""
 
 
 # The untranslated messages of rest_framework.parsers ("JSON parse error - …").
@@ -80,6 +123,20 @@ def lookup(queryset: QuerySet[Dossier], ref: str) -> Dossier:
         raise NotFound(_("Không tìm thấy hồ sơ.")) from exc
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="My dossiers (citizen), or the dossiers I may see (staff)",
+        parameters=[
+            OpenApiParameter("state", OpenApiTypes.STR, enum=State.values),
+            OpenApiParameter("queue", OpenApiTypes.STR, description="1: what waits for me now"),
+        ],
+        responses={200: DossierListOut(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One dossier by code, or a draft by its UUID",
+        responses={200: DossierDetailOut, **ERRORS},
+    ),
+)
 class DossierViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Dossier]
 ):
@@ -127,7 +184,7 @@ class DossierViewSet(
 
     @extend_schema(
         request=DossierCreateIn,
-        responses={201: DossierDetailOut, 400: ERROR_SCHEMA},
+        responses={201: DossierDetailOut, **ERRORS},
         summary="Create a draft dossier (citizen)",
     )
     def create(self, request: Request) -> Response:
@@ -144,6 +201,7 @@ class DossierViewSet(
             raise DossierError(_("Không có thủ tục mã này."), field="procedure")
         if agency is None:
             raise DossierError(_("Không có cơ quan mã này."), field="agency")
+        phone = data.validated_data["applicant_phone"]
         dossier = services.dossier_create_draft(
             applicant=user,
             procedure=procedure,
@@ -152,6 +210,8 @@ class DossierViewSet(
             return_channel=data.validated_data["return_channel"],
             return_address=data.validated_data["return_address"],
             note=data.validated_data["note"],
+            # A contact phone for this dossier, else the profile's (dossier_create_draft).
+            applicant_details={"applicant_phone": phone} if phone else None,
         )
         return Response(
             DossierDetailOut(self._fresh(dossier), context={"request": request}).data,
@@ -163,7 +223,7 @@ class DossierViewSet(
 
     @extend_schema(
         request={"multipart/form-data": ComponentUploadIn},
-        responses={201: DossierFileOut, 400: ERROR_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA},
+        responses={201: DossierFileOut, **ERRORS},
         summary="Upload a file for one component (draft, or when a supplement is asked)",
     )
     @action(
@@ -195,7 +255,7 @@ class DossierViewSet(
 
     @extend_schema(
         request={"application/json": ActionIn, "multipart/form-data": ActionIn},
-        responses={200: DossierDetailOut, 400: ERROR_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA},
+        responses={200: DossierDetailOut, **ERRORS},
         summary="Take one transition of the dossier workflow",
         description="Actions: " + ", ".join(services.ACTIONS),
     )
@@ -267,7 +327,9 @@ class TrackView(APIView):
         ],
         responses={
             200: TrackOut,
+            400: ERROR_SCHEMA,
             404: ERROR_SCHEMA,
+            405: ERROR_SCHEMA,
             429: OpenApiResponse(ERROR_SCHEMA, description="Tra cứu quá nhiều lần"),
         },
         summary="Public status of a dossier",

@@ -101,7 +101,7 @@ class DossierDetailsForm(forms.Form):
     applicant_address = forms.CharField(label=_("Địa chỉ thường trú"), max_length=255)
     applicant_phone = forms.CharField(
         label=_("Số điện thoại"),
-        max_length=15,
+        max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )

@@ -470,7 +470,7 @@ class WalkInForm(forms.Form):
     )
     phone = forms.CharField(
         label=_("Số điện thoại"),
-        max_length=15,
+        max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel"}),
     )

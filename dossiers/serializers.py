@@ -1,8 +1,10 @@
 """API serializers: separate input and output; the state is never writable."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.validators import normalize_phone, validate_phone
 from dossiers.models import (
     Channel,
     Decision,
@@ -17,7 +19,9 @@ from dossiers.models import (
 
 
 class DossierEventOut(serializers.ModelSerializer[DossierEvent]):
-    actor = serializers.CharField(source="actor.full_name", default=None, read_only=True)
+    actor = serializers.CharField(
+        source="actor.full_name", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = DossierEvent
@@ -51,7 +55,9 @@ class DossierFileOut(serializers.ModelSerializer[DossierComponent]):
 
 class DossierStepOut(serializers.ModelSerializer[DossierStep]):
     agency = serializers.CharField(source="agency.name", read_only=True)
-    department = serializers.CharField(source="department.name", default=None, read_only=True)
+    department = serializers.CharField(
+        source="department.name", default=None, read_only=True, allow_null=True
+    )
     is_late = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -124,6 +130,12 @@ class DossierDetailOut(DossierListOut):
     fee_lines = DossierFeeOut(many=True, read_only=True)
     payments = PaymentOut(many=True, read_only=True)
     available_actions = serializers.SerializerMethodField()
+    decision = serializers.ChoiceField(
+        choices=Decision.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Kết quả giải quyết; trống khi chưa có quyết định"),
+    )
 
     class Meta(DossierListOut.Meta):
         fields = [
@@ -160,6 +172,25 @@ class DossierCreateIn(serializers.Serializer[None]):
         required=False, allow_blank=True, max_length=255, default=""
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    applicant_phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        default="",
+        help_text=_(
+            "Số điện thoại liên hệ cho hồ sơ này (di động hoặc cố định tại Việt Nam); bỏ trống "
+            "để dùng số trong hồ sơ cá nhân"
+        ),
+    )
+
+    def validate_applicant_phone(self, value: str) -> str:
+        if not value.strip():
+            return ""
+        try:
+            validate_phone(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return normalize_phone(value)
 
 
 class ComponentUploadIn(serializers.Serializer[None]):
@@ -186,7 +217,8 @@ class ActionIn(serializers.Serializer[None]):
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     items = SupplementItemIn(many=True, required=False)
-    amount = serializers.IntegerField(required=False, min_value=1)
+    # Bounded so that no amount overflows the database's 64-bit column.
+    amount = serializers.IntegerField(required=False, min_value=1, max_value=10**15)
     decision = serializers.ChoiceField(choices=Decision.choices, required=False)
     result_file = serializers.FileField(required=False)
     assignee = serializers.IntegerField(required=False)

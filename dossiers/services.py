@@ -7,7 +7,8 @@ slips) scheduled with ``transaction.on_commit``.
 """
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ from dossiers.models import (
     SupplementRequest,
     SupplementStage,
 )
+from dossiers.quotas import check_draft_quota, check_storage_quota
 from dossiers.uploads import MAX_FILES_PER_DOSSIER, check_upload, display_name
 from procedures.models import Component, Fee, FeeKind, Procedure, ProcedureVersion
 from workcalendar import engine
@@ -357,6 +359,8 @@ def dossier_create_draft(
     ``applicant`` is the verified account they belong to, or None."""
     version = version_in_force(procedure)
     _check_agency(procedure, agency)
+    if actor.is_citizen:
+        check_draft_quota(applicant=applicant)
     profile_address = applicant.address if applicant is not None else ""
     if return_channel == ReturnChannel.POST and not (
         return_address or (applicant_details or {}).get("applicant_address") or profile_address
@@ -459,7 +463,6 @@ def dossier_update_draft(
     return locked
 
 
-@transaction.atomic
 def dossier_attach_file(
     *,
     dossier: Dossier,
@@ -469,6 +472,26 @@ def dossier_attach_file(
     name: str = "",
 ) -> DossierComponent:
     """Stores one file for a component; checked by content, stored under a random name."""
+    with _stored_files_removed_on_failure() as stored:
+        return _attach_file(
+            dossier=dossier,
+            actor=actor,
+            upload=upload,
+            component=component,
+            name=name,
+            stored=stored,
+        )
+
+
+def _attach_file(
+    *,
+    dossier: Dossier,
+    actor: User,
+    upload: Any,
+    component: Component | None,
+    name: str,
+    stored: list[str],
+) -> DossierComponent:
     locked = _locked(dossier)
     if actor.pk not in (locked.applicant_id, locked.filed_by_id) and not (
         actor.agency_id == locked.agency_id and actor.has_perm("accounts.receive_dossier")
@@ -486,17 +509,46 @@ def dossier_attach_file(
             _("Hồ sơ đã có tối đa %(max)s tệp.") % {"max": MAX_FILES_PER_DOSSIER}, field="file"
         )
     content_type = check_upload(upload)
-    return DossierComponent.objects.create(
+    if actor.is_citizen:
+        check_storage_quota(
+            applicant=locked.applicant, name=display_name(upload.name), size=upload.size
+        )
+    row = DossierComponent(
         dossier=locked,
         component=component,
         name=name or (component.name if component else display_name(upload.name)),
-        file=upload,
         original_name=display_name(upload.name),
         content_type=content_type,
         size=upload.size,
         is_supplement=supplement,
         uploaded_by=actor,
     )
+    # Stored first, under its random key, and named in ``stored``: if the row or anything
+    # after it fails, the caller's cleanup takes the file out of storage again.
+    key = row.file.storage.save(
+        row.file.field.generate_filename(row, upload.name), upload, max_length=255
+    )
+    stored.append(key)
+    row.file.name = key
+    row.save()
+    return row
+
+
+@contextmanager
+def _stored_files_removed_on_failure() -> Iterator[list[str]]:
+    """A transaction whose uploads leave storage with it when it fails: the block appends
+    the keys it stores; an exception inside it, or when its savepoint or commit is
+    released, deletes them. (An enclosing transaction that rolls back later leaves its
+    files to ``sweep_orphan_files``.)"""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        storage = DossierComponent().file.storage
+        for key in stored:
+            storage.delete(key)
+        raise
 
 
 def _delete_stored_after_commit(files: Iterable[Any]) -> None:
@@ -541,21 +593,27 @@ def dossier_remove_file(*, dossier: Dossier, actor: User, file_pk: int) -> Dossi
     return stored
 
 
-@transaction.atomic
 def dossier_replace_file(
     *, dossier: Dossier, actor: User, file_pk: int, upload: Any
 ) -> DossierComponent:
     """Puts a new file in the place of one already uploaded, for the same component: the old
     one goes only if the new one is accepted."""
-    locked = _locked(dossier)
-    old = _removable(locked, actor, file_pk)
-    old.delete()
-    # A refused file raises here and the whole replacement rolls back: the old row stays.
-    new = dossier_attach_file(
-        dossier=locked, actor=actor, upload=upload, component=old.component, name=old.name
-    )
-    _delete_stored_after_commit([old.file])
-    return new
+    # A refused file raises inside and the whole replacement rolls back: the old row and
+    # file stay, the new file leaves storage.
+    with _stored_files_removed_on_failure() as stored:
+        locked = _locked(dossier)
+        old = _removable(locked, actor, file_pk)
+        old.delete()
+        new = _attach_file(
+            dossier=locked,
+            actor=actor,
+            upload=upload,
+            component=old.component,
+            name=old.name,
+            stored=stored,
+        )
+        _delete_stored_after_commit([old.file])
+        return new
 
 
 @transaction.atomic

@@ -27,3 +27,10 @@ def close_unsupplemented() -> int:
     from dossiers.services import close_unsupplemented as close
 
     return close()
+
+
+@shared_task(name="dossiers.sweep_orphan_files", acks_late=True, time_limit=600, ignore_result=True)
+def sweep_orphan_files() -> int:
+    from dossiers.orphans import sweep_orphan_files as sweep
+
+    return len(sweep())

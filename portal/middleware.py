@@ -1,8 +1,12 @@
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.template import loader
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 class ContentSecurityPolicyMiddleware:
@@ -82,3 +86,83 @@ class NoStoreMiddleware:
         if personal and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class RefuseNulMiddleware:
+    """Refuses a request that carries a NUL character anywhere a view could read it: the path,
+    the query string, form fields and file names, a JSON body, cookies and headers.
+
+    No text of the portal contains NUL, and PostgreSQL cannot store or even compare one
+    (psycopg refuses such a string), so it can only be a probe or a broken client: it gets a
+    400 before any view, session or database lookup sees it — the portal's 400 page, or for
+    the API (``/api/``) a JSON body with ``detail``, in the visitor's language. A form the
+    framework cannot parse at all gets the same answer.
+    """
+
+    API_PREFIX = "/api/"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            refused = self.carries_nul(request)
+        except (MultiPartParserError, UnicodeDecodeError):
+            refused = True
+        if refused:
+            return self.bad_request(request)
+        return self.get_response(request)
+
+    @classmethod
+    def carries_nul(cls, request: HttpRequest) -> bool:
+        if "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", ""):
+            return True
+        headers = (value for key, value in request.META.items() if key.startswith("HTTP_"))
+        if any("\x00" in str(value) for value in headers):
+            return True
+        # A quoted cookie may spell NUL as an octal escape ("\\000"): read the parsed values.
+        if _has_nul((name, [value]) for name, value in request.COOKIES.items()):
+            return True
+        if _has_nul(request.GET.lists()):
+            return True
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return False
+        content_type = request.content_type or ""
+        if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            if _has_nul(request.POST.lists()):
+                return True
+            # File names: Django's parser already drops non-printable characters.
+            return any("\x00" in key for key in request.FILES)
+        if "json" in content_type and b"\\u0000" in request.body:
+            try:
+                return _json_has_nul(json.loads(request.body))
+            except ValueError:
+                return False  # not JSON at all: the API's parser explains that
+        return False
+
+    @classmethod
+    def bad_request(cls, request: HttpRequest) -> HttpResponse:
+        with translation.override(PortalLocaleMiddleware.chosen_language(request)):
+            if request.path.startswith(cls.API_PREFIX):
+                return JsonResponse({"detail": str(NUL_REFUSED)}, status=400)
+            return HttpResponseBadRequest(loader.render_to_string("400.html"))
+
+
+NUL_REFUSED = _(
+    "Yêu cầu chứa ký tự không hợp lệ (ký tự NUL) nên không được xử lý. "
+    "Hãy kiểm tra lại địa chỉ hoặc nội dung đã nhập."
+)
+
+
+def _has_nul(lists: Iterable[tuple[str, list[str]]]) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in lists)
+
+
+def _json_has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_json_has_nul(k) or _json_has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_json_has_nul(v) for v in value)
+    return False

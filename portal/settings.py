@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A NUL anywhere in the request is a 400 before anything reads it (PostgreSQL refuses NUL).
+    "portal.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,6 +223,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# What one citizen may keep at once (dossiers/quotas.py): megabytes of files in dossiers not
+# yet settled, and drafts.
+DOSSIER_STORAGE_QUOTA_BYTES = env.int("DOSSIER_STORAGE_QUOTA_MB", default=200) * 1024 * 1024
+DOSSIER_MAX_DRAFTS = env.int("DOSSIER_MAX_DRAFTS", default=20)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -302,6 +308,11 @@ CELERY_BEAT_SCHEDULE = {
     "close-unsupplemented": {
         "task": "dossiers.close_unsupplemented",
         "schedule": crontab(minute=10, hour="*/1"),
+    },
+    # Uploaded files whose transaction rolled back (no row names them), after an hour.
+    "sweep-orphan-files": {
+        "task": "dossiers.sweep_orphan_files",
+        "schedule": crontab(minute=40),
     },
 }
 

@@ -80,10 +80,28 @@ class StepOut(serializers.ModelSerializer[ProcessStep]):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "example": "15:00:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day on Vietnam's clock, written with no offset ("15:00:00"). OpenAPI's
+    ``format: time`` is RFC 3339's, which requires an offset: documented as a pattern."""
+
+
+@extend_schema_field(
+    {"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}], "example": ""}
+)
+class BlankableURLField(serializers.CharField):
+    """A link that may be missing, written as an empty string (not null): a URI or ""."""
+
+
 class VersionSummaryOut(serializers.ModelSerializer[ProcedureVersion]):
     """The version in force: its time limits, in working hours (8 per working day)."""
 
     fees = FeeOut(many=True, read_only=True)
+    cutoff = LocalTimeField(
+        read_only=True, help_text=_("Hồ sơ nhận sau giờ này được trả vào ngày làm việc tiếp theo.")
+    )
 
     class Meta:
         model = ProcedureVersion
@@ -139,6 +157,7 @@ class ProcedureListOut(serializers.ModelSerializer[Procedure]):
 
 class ProcedureDetailOut(ProcedureListOut):
     receiving_agencies = AgencyOut(many=True, read_only=True)
+    source_url = BlankableURLField(read_only=True)
 
     class Meta(ProcedureListOut.Meta):
         fields = [

@@ -30,6 +30,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.errors import FailureGroup
 from schemathesis.schemas import APIOperation, BaseSchema
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from accounts.models import User
 from dossiers import services
@@ -50,6 +51,9 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\n%%EOF\n"
 
 
 ROLES = ["citizen", "clerk", "head"]
+# No server error, and every answer is what the schema says it is: a documented status's
+# body matches its schema (errors included: every 4xx has a ``detail``).
+CHECKS = [not_a_server_error, response_schema_conformance]
 
 
 @dataclass
@@ -163,7 +167,7 @@ REVOKING = {"/api/v1/auth/logout/", "/api/v1/auth/logout-all/"}
 
 
 def run_schemathesis(schema: BaseSchema, headers: dict[str, str]) -> Outcome:
-    """Every operation with valid, then invalid data; ``not_a_server_error`` on each answer."""
+    """Every operation with valid, then invalid data; ``CHECKS`` on each answer."""
     outcome = Outcome(server_errors=[], statuses={})
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -197,7 +201,7 @@ def _run_operation(
         response = case.call(headers=headers)
         statuses[response.status_code] += 1
         try:
-            case.validate_response(response, checks=[not_a_server_error])
+            case.validate_response(response, checks=CHECKS)
         except FailureGroup as failures:
             outcome.server_errors.append(
                 f"{operation.label} ({mode.value} data) answered {response.status_code}:\n"

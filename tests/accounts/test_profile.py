@@ -91,7 +91,7 @@ def test_a_citizen_corrects_the_profile(logged_in, citizen):
         ({"national_id": "003190001234"}, "national_id", "không phải mã tỉnh"),
         ({"date_of_birth": "1985-05-17"}, "national_id", "khác năm sinh đã khai (1985)"),
         ({"national_id": ""}, "national_id", "Trường này là bắt buộc."),
-        ({"phone": "0912"}, "phone", "Số điện thoại di động gồm 10 chữ số"),
+        ({"phone": "0912"}, "phone", "Số điện thoại không hợp lệ"),
     ],
 )
 def test_a_bad_correction_changes_nothing(logged_in, citizen, changes, field, message):

@@ -80,7 +80,7 @@ def test_a_citizen_registers_and_finishes_through_the_emailed_link(client, regis
         ),
         ({"date_of_birth": "2990-01-01"}, "date_of_birth", "Ngày sinh không thể ở tương lai."),
         ({"date_of_birth": "14/03/1990x"}, "date_of_birth", "Nhập một ngày hợp lệ."),
-        ({"phone": "12345"}, "phone", "Số điện thoại di động gồm 10 chữ số"),
+        ({"phone": "12345"}, "phone", "Số điện thoại không hợp lệ"),
         ({"email": "nhung-at-example.vn"}, "email", "Hãy nhập một địa chỉ thư điện tử hợp lệ."),
         ({"full_name": ""}, "full_name", "Trường này là bắt buộc."),
         (
