@@ -866,7 +866,7 @@ ATTACHMENT_BYTES = 1024 * 1024
 
 def _citizens_with_tokens(count: int) -> list[tuple[int, str]]:
     from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from accounts.models import User
     from accounts.roles import ROLE_BY_KEY
@@ -879,7 +879,7 @@ def _citizens_with_tokens(count: int) -> list[tuple[int, str]]:
             defaults={
                 "full_name": "Nguyễn Văn Thử",
                 "national_id": f"079{n:09d}",
-                "phone": f"08{n:08d}",
+                "phone": f"090{n:07d}",
                 "address": "Số 1 đường Đồng Khởi, tỉnh Đồng Nai",
             },
         )
@@ -887,8 +887,8 @@ def _citizens_with_tokens(count: int) -> list[tuple[int, str]]:
             user.set_unusable_password()
             user.save(update_fields=["password"])
             user.groups.add(group)
-        token, _ = Token.objects.get_or_create(user=user)
-        people.append((user.pk, token.key))
+        _, token = AuthToken.objects.create(user=user)  # stored as a digest (ADR 13)
+        people.append((user.pk, token))
     return people
 
 
