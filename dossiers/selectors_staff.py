@@ -585,9 +585,13 @@ def procedures_received_at(user: User) -> QuerySet[Procedure]:
     )
 
 
-def citizen_by_national_id(national_id: str) -> User | None:
-    """A citizen's account by their personal identification number (walk-in prefill)."""
+def citizen_by_national_id(national_id: str, *, date_of_birth: datetime.date) -> User | None:
+    """A citizen's account for the walk-in prefill, only when both the ID number and the
+    date of birth on the card the person hands over match it: an ID number alone (typed,
+    guessed, read off a list) opens nobody's profile."""
     national_id = national_id.strip()
-    if not national_id:
+    if not national_id or date_of_birth is None:
         return None
-    return User.objects.filter(national_id=national_id, agency__isnull=True).first()
+    return User.objects.filter(
+        national_id=national_id, date_of_birth=date_of_birth, agency__isnull=True
+    ).first()

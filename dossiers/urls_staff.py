@@ -2,12 +2,14 @@
 
 from django.urls import path
 
+from audit import views as audit_views
 from dossiers import views_staff
 
 app_name = "staff"
 urlpatterns = [
     path("", views_staff.queue, name="queue"),
     path("tiep-nhan-truc-tiep/", views_staff.walk_in, name="walk_in"),
+    path("nhat-ky-truy-cap/", audit_views.access_log, name="access_log"),
     path("ho-so/<str:ref>/", views_staff.dossier, name="dossier"),
     path("ho-so/<str:ref>/van-ban-ket-qua/", views_staff.result_file, name="result"),
     path("ho-so/<str:ref>/nop-phi/", views_staff.record_payment, name="record_payment"),

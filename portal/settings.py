@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "procedures",
     "dossiers",
     "apologies",
+    "audit",
 ]
 
 MIDDLEWARE = [
