@@ -49,21 +49,21 @@ class LogFilterForm(forms.Form):
         label=_("Người truy cập"),
         required=False,
         max_length=100,
-        help_text=_("Họ tên hoặc thư điện tử, một phần cũng được."),
+        widget=forms.TextInput(attrs={"placeholder": _("Họ tên, thư điện tử")}),
     )
     ma_ho_so = forms.CharField(label=_("Mã hồ sơ"), required=False, max_length=60)
     nguoi = forms.CharField(
         label=_("Người có dữ liệu"),
         required=False,
         max_length=100,
-        help_text=_("Họ tên hoặc thư điện tử."),
+        widget=forms.TextInput(attrs={"placeholder": _("Họ tên, thư điện tử")}),
     )
     nguoi_id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     thao_tac = forms.ChoiceField(
         label=_("Thao tác"), required=False, choices=[("", _("Tất cả")), *Action.choices]
     )
     tu_ngay = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE_WIDGET)
-    den_ngay = forms.DateField(label=_("đến ngày"), required=False, widget=DATE_WIDGET)
+    den_ngay = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET)
 
     def clean_nguoi(self) -> str:
         value: str = self.cleaned_data["nguoi"].strip()

@@ -68,7 +68,11 @@ def _words(value: Any) -> str:
 
 
 def _details(detail: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(str(DETAIL_LABELS.get(key, key)), _words(value)) for key, value in detail.items()]
+    return [
+        (str(DETAIL_LABELS.get(key, key)), _words(value))
+        for key, value in detail.items()
+        if value not in ("", [], {}, None)
+    ]
 
 
 @login_required
