@@ -24,6 +24,8 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.services import normalize_email, password_reset_send
 from accounts.validators import normalize_phone
+from audit import services as audit
+from audit.constants import Action, Purpose
 
 
 def mask_national_id(value: str | None) -> str:
@@ -211,6 +213,41 @@ class UserAdmin(DjangoUserAdmin):
             self.message_user(
                 request, _("Đã gửi cho người dùng liên kết để tự chọn mật khẩu."), messages.INFO
             )
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        entry = super().log_addition(request, obj, message)
+        self._record(request, obj, Action.CHANGE, {"via": "admin", "change": "added"})
+        return entry
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        """Django's admin log, and the access log beside it (the fields by name, no values)."""
+        entry = super().log_change(request, obj, message)
+        self._record(request, obj, Action.CHANGE, {"via": "admin", "change": message})
+        return entry
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        person = (getattr(response, "context_data", None) or {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and person is not None:
+            self._record(request, person, Action.VIEW, {"via": "admin"})
+        return response
+
+    @staticmethod
+    def _record(request: HttpRequest, person: User, action: str, detail: dict[str, Any]) -> None:
+        audit.record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=action,
+            purpose=Purpose.ACCOUNT_ADMINISTRATION,
+            subject=person,
+            detail=detail,
+            request=request,
+        )
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

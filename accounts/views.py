@@ -45,6 +45,8 @@ from accounts.services import (
     profile_update,
 )
 from accounts.tokens import activation_token_generator, password_reset_token_generator
+from audit import services as audit
+from audit.constants import Action, Purpose
 
 BACKEND = "accounts.backends.EmailOrPhoneBackend"
 
@@ -181,6 +183,15 @@ class ProfileView(LoginRequiredMixin, FormView):
         except ValidationError as exc:
             form.add_service_errors(exc)
             return self.form_invalid(form)
+        if form.changed_data:
+            audit.record(
+                actor=self.request.user,  # type: ignore[arg-type]
+                action=Action.CHANGE,
+                purpose=Purpose.OWN_PROFILE,
+                subject=self.request.user,  # type: ignore[arg-type]
+                detail={"fields": sorted(form.changed_data)},
+                request=self.request,
+            )
         messages.success(self.request, _("Đã lưu thông tin cá nhân."))
         return super().form_valid(form)
 

@@ -34,7 +34,8 @@ from accounts.models import User
 from apologies import selectors, services
 from apologies.forms import check_new_date
 from apologies.models import ApologyLetter, LetterState
-from apologies.views import letter_file_response
+from apologies.views import letter_file_response, record_letter_download
+from audit import services as audit
 from dossiers.api import ERROR_SCHEMA
 from dossiers.errors import DossierNotFound
 
@@ -186,7 +187,13 @@ class LetterViewSet(viewsets.GenericViewSet[ApologyLetter]):
 
     @extend_schema(summary="One apology letter", responses={200: LetterOut, 404: ERROR_SCHEMA})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(LetterOut(self.get_object()).data)
+        letter = self.get_object()
+        audit.record_dossier_read(
+            request=request,
+            dossier=letter.dossier,
+            detail={"letter": letter.number_label, "via": "api"},
+        )
+        return Response(LetterOut(letter).data)
 
     @extend_schema(
         summary="Change the reason and the new return date of a draft",
@@ -231,7 +238,10 @@ class LetterViewSet(viewsets.GenericViewSet[ApologyLetter]):
     )
     @action(detail=True, methods=["get"])
     def pdf(self, request: Request, pk: str) -> FileResponse:
-        return letter_file_response(self.get_object())
+        letter = self.get_object()
+        response = letter_file_response(letter)
+        record_letter_download(request, letter)
+        return response
 
     @staticmethod
     def _values(request: Request, letter: ApologyLetter) -> dict[str, Any]:

@@ -28,6 +28,8 @@ from agencies.models import Agency
 from apologies import selectors, services
 from apologies.forms import LetterForm, WatchFilterForm
 from apologies.models import ApologyLetter, LetterState
+from audit import services as audit
+from audit.constants import Action
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.forms import add_service_error
 
@@ -182,6 +184,10 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         letter.refresh_from_db()
         if letter.state != LetterState.DRAFT:
             form = _letter_form(letter)
+    if request.method == "GET":
+        audit.record_dossier_read(
+            request=request, dossier=letter.dossier, detail={"letter": letter.number_label}
+        )
     context = {
         "letter": letter,
         "dossier": letter.dossier,
@@ -217,7 +223,20 @@ def _save_or_issue(request: HttpRequest, letter: ApologyLetter, form: LetterForm
 def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The draft (staff) or the issued letter (staff, and the citizen whose dossier it is) as
     a PDF attachment; rendered now if the worker has not done it yet."""
-    return letter_file_response(_letter_or_404(request, pk))
+    letter = _letter_or_404(request, pk)
+    response = letter_file_response(letter)
+    record_letter_download(request, letter)
+    return response
+
+
+def record_letter_download(request: Any, letter: ApologyLetter) -> None:
+    """Staff reading a letter's PDF are in the access log (the citizen reading theirs is not)."""
+    audit.record_dossier_read(
+        request=request,
+        dossier=letter.dossier,
+        action=Action.DOWNLOAD,
+        detail={"document": "letter", "letter": letter.number_label},
+    )
 
 
 def letter_file_response(letter: ApologyLetter) -> FileResponse:

@@ -30,6 +30,7 @@ from rest_framework.views import APIView, exception_handler
 
 from accounts.models import User
 from agencies.models import Agency
+from audit import services as audit
 from dossiers import selectors, services
 from dossiers.errors import DossierError, DossierNotFound
 from dossiers.models import Dossier, DossierEvent, DossierFee, Payment, State
@@ -178,6 +179,12 @@ class DossierViewSet(
 
     def get_object(self) -> Dossier:
         return lookup(self.get_queryset(), self.kwargs["ref"])
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One dossier; a staff member's read of it is in the access log."""
+        dossier = self.get_object()
+        audit.record_dossier_read(request=request, dossier=dossier, detail={"via": "api"})
+        return Response(self.get_serializer(dossier).data)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         return DossierDetailOut if self.action == "retrieve" else DossierListOut

@@ -585,12 +585,18 @@ def procedures_received_at(user: User) -> QuerySet[Procedure]:
     )
 
 
-def citizen_by_national_id(national_id: str) -> User | None:
-    """A citizen's account by their personal identification number (walk-in prefill)."""
+def citizen_by_national_id(national_id: str, *, date_of_birth: datetime.date) -> User | None:
+    """A citizen's account for the walk-in prefill, only when both the ID number and the
+    date of birth on the card the person hands over match it: an ID number alone (typed,
+    guessed, read off a list) opens nobody's profile."""
     national_id = national_id.strip()
-    if not national_id:
+    if not national_id or date_of_birth is None:
         return None
-    # Only a verified holder: a number merely typed by someone prefills nobody's details.
+    # Only a verified holder whose date of birth matches the document handed over: a number
+    # merely typed by someone prefills nobody's details.
     return User.objects.filter(
-        national_id=national_id, national_id_verified_at__isnull=False, agency__isnull=True
+        national_id=national_id,
+        date_of_birth=date_of_birth,
+        national_id_verified_at__isnull=False,
+        agency__isnull=True,
     ).first()

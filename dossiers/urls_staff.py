@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from audit import views as audit_views
 from dossiers import views_staff
 
 app_name = "staff"
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", views_staff.queue, name="queue"),
     path("tiep-nhan-truc-tiep/", views_staff.walk_in, name="walk_in"),
     path("xac-thuc-danh-tinh/", views_staff.verify_identity, name="verify_identity"),
+    path("nhat-ky-truy-cap/", audit_views.access_log, name="access_log"),
     path("ho-so/<str:ref>/", views_staff.dossier, name="dossier"),
     path("ho-so/<str:ref>/van-ban-ket-qua/", views_staff.result_file, name="result"),
     path("ho-so/<str:ref>/nop-phi/", views_staff.record_payment, name="record_payment"),

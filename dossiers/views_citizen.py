@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from audit import services as audit
+from audit.constants import Action
 from dossiers import selectors, services
 from dossiers.errors import DossierError, DossierNotFound
 from dossiers.forms import (
@@ -481,6 +483,12 @@ def component_file(request: HttpRequest, ref: str, pk: int) -> HttpResponseBase:
         handle = stored.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404(_("Không tìm thấy tệp.")) from exc
+    audit.record_dossier_read(
+        request=request,
+        dossier=dossier,
+        action=Action.DOWNLOAD,
+        detail={"document": "component", "file": stored.original_name},
+    )
     response = FileResponse(
         handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type
     )
@@ -516,6 +524,12 @@ def slip(request: HttpRequest, ref: str, form: str) -> HttpResponse:
     if form not in documents.AVAILABLE_FORMS(dossier):
         raise Http404(_("Hồ sơ này không có phiếu này."))
     response: HttpResponse = documents.slip_response(dossier, form, request)
+    audit.record_dossier_read(
+        request=request,
+        dossier=dossier,
+        action=Action.DOWNLOAD,
+        detail={"document": "slip", "form": form},
+    )
     _harden(response)
     return response
 

@@ -10,6 +10,7 @@ user's language, and nothing is stored.
 """
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -28,11 +29,16 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from audit import selectors as audit_selectors
+from audit import services as audit
+from audit.constants import Action, Purpose
+from audit.forms import WalkInLookupForm
 from dossiers import permissions as perms
 from dossiers import selectors, selectors_staff, services
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
@@ -99,14 +105,74 @@ def _sort_headers(query: QueryDict, sort: str) -> dict[str, SortHeader]:
     return headers
 
 
+# An ID number typed in the queue's search box is kept here, never in the URL (and so never
+# in a proxy's or the server's log); the URL carries only ID_SEARCH_FLAG.
+QUEUE_ID_SEARCH = "staff_queue_id_search"
+ID_SEARCH_FLAG = "tim_dinh_danh"
+_CODE_LIKE = re.compile(r"[0-9A-Za-z.\-]*[0-9][0-9A-Za-z.\-]*")
+
+
+def _is_id_number(term: str) -> bool:
+    """The 12 digits of a personal identification number, or an old card's 9."""
+    term = term.strip()
+    return term.isdigit() and len(term) in (9, 12)
+
+
+def _personal_search(term: str) -> str:
+    """What a search term looks for, when it is a person: "national_id", "name", or ""
+    (a dossier code, or nothing)."""
+    if not term:
+        return ""
+    if _is_id_number(term):
+        return "national_id"
+    return "" if _CODE_LIKE.fullmatch(term) else "name"
+
+
+def _queue_search(request: HttpRequest) -> HttpResponse:
+    """The queue's filters are sent by POST and come back as the queue's URL, without an ID
+    number: that one stays in the session."""
+    params = request.POST.copy()
+    params.pop("csrfmiddlewaretoken", None)
+    term = (params.pop("q", None) or [""])[-1].strip()
+    if _is_id_number(term):
+        request.session[QUEUE_ID_SEARCH] = term
+        params[ID_SEARCH_FLAG] = "1"
+    elif term:
+        params["q"] = term
+    query = params.urlencode()
+    return redirect(reverse("staff:queue") + (f"?{query}" if query else ""))
+
+
+def _queue_data(request: HttpRequest) -> QueryDict:
+    """The queue's filters from its URL, with the ID number searched back from the session."""
+    data = request.GET.copy()
+    if _is_id_number(data.get("q", "")):
+        data.pop("q")
+        messages.error(
+            request,
+            _(
+                "Số định danh không được đặt trong đường dẫn: hãy nhập vào ô tìm kiếm rồi bấm “Lọc”."
+            ),
+        )
+    if data.pop(ID_SEARCH_FLAG, None) and request.session.get(QUEUE_ID_SEARCH):
+        data["q"] = request.session[QUEUE_ID_SEARCH]
+    return data
+
+
 @staff_required
+@require_http_methods(["GET", "POST"])
 def queue(request: HttpRequest) -> HttpResponse:
     """The person's queue, oldest first or as sorted, 50 a page, with filters; heads also
-    see the proposals waiting for their approval. Filters and order stay in the URL."""
+    see the proposals waiting for their approval. Filters and order stay in the URL, except
+    an ID number; a search for a person (a name, an ID number) is in the access log."""
+    if request.method == "POST":
+        return _queue_search(request)
     user = _user(request)
     states = selectors_staff.queue_states(user)
     form = QueueFilterForm(
-        request.GET or None, states=states, procedures=selectors_staff.queue_procedures(user)
+        _queue_data(request) or None,
+        states=states,
+        procedures=selectors_staff.queue_procedures(user),
     )
     filters = QueueFilters()
     if form.is_bound and form.is_valid():
@@ -127,6 +193,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors_staff.queue(user, filters), selectors_staff.QUEUE_PER_PAGE).get_page(
         request.GET.get("trang")
     )
+    kind = _personal_search(filters.q.strip())
+    if kind:
+        audit.record(
+            actor=user,
+            action=Action.SEARCH,
+            purpose=audit.staff_purpose(user),
+            detail={"kind": kind, "term": filters.q.strip(), "matches": page.paginator.count},
+            request=request,
+        )
     query = request.GET.copy()
     query.pop("trang", None)
     unsorted = query.copy()
@@ -166,6 +241,7 @@ def dossier(request: HttpRequest, ref: str) -> HttpResponse:
             dataclasses.replace(button, confirm=False) if button.name == "receive" else button
             for button in context["buttons"]
         ]
+    audit.record_dossier_read(request=request, dossier=found)
     return render(request, "dossiers/staff/dossier.html", context)
 
 
@@ -240,6 +316,9 @@ def result_file(request: HttpRequest, ref: str) -> FileResponse:
         handle = found.result_file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404(_("Không tìm thấy tệp.")) from exc
+    audit.record_dossier_read(
+        request=request, dossier=found, action=Action.DOWNLOAD, detail={"document": "result"}
+    )
     response = FileResponse(handle, as_attachment=True)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -328,6 +407,48 @@ def _add_identity_errors(form: WalkInForm, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+def _look_up(
+    request: HttpRequest, lookup: WalkInLookupForm, procedure: Any
+) -> tuple[User | None, int]:
+    """The counter's look-up of a citizen by the card they hand over: both the ID number and
+    the date of birth must match; a clerk's look-ups are limited per hour; every look-up,
+    found, not found or refused, is in the access log."""
+    user = _user(request)
+    if not lookup.is_valid():
+        return None, 400
+    masked = audit.mask_national_id(lookup.cleaned_data["national_id"])
+    detail = {"procedure": procedure.code, "national_id": masked}
+    if not audit_selectors.lookup_allowed(user):
+        audit.record(
+            actor=user,
+            action=Action.LOOKUP,
+            purpose=lookup.cleaned_data["purpose"],
+            detail={**detail, "outcome": "refused"},
+            request=request,
+        )
+        lookup.add_error(
+            None,
+            _(
+                "Bạn đã tra cứu %(limit)s lần trong một giờ qua, mức tối đa cho một cán bộ. "
+                "Hãy nhập thông tin theo giấy tờ công dân xuất trình, hoặc thử lại sau."
+            )
+            % {"limit": audit_selectors.lookups_per_hour()},
+        )
+        return None, 429
+    found = selectors_staff.citizen_by_national_id(
+        lookup.cleaned_data["national_id"], date_of_birth=lookup.cleaned_data["date_of_birth"]
+    )
+    audit.record(
+        actor=user,
+        action=Action.LOOKUP,
+        purpose=lookup.cleaned_data["purpose"],
+        subject=found,
+        detail={**detail, "outcome": "found" if found else "not_found"},
+        request=request,
+    )
+    return found, 200
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def walk_in(request: HttpRequest) -> HttpResponse:
@@ -352,9 +473,17 @@ def walk_in(request: HttpRequest) -> HttpResponse:
         return render(request, "dossiers/staff/walk_in.html", context, status=400)
     components = list(version.components.order_by("order"))
 
-    lookup = request.GET.get("cccd", "").strip()
-    found_citizen = selectors_staff.citizen_by_national_id(lookup) if lookup else None
-    initial: dict[str, Any] = {"national_id": lookup}
+    is_lookup = request.method == "POST" and WalkInLookupForm.sent_in(request.POST)
+    lookup = WalkInLookupForm(request.POST if is_lookup else None)
+    found_citizen, lookup_status = (
+        _look_up(request, lookup, procedure) if is_lookup else (None, 200)
+    )
+    initial: dict[str, Any] = {}
+    if lookup.is_bound and lookup.is_valid():
+        initial.update(
+            national_id=lookup.cleaned_data["national_id"],
+            date_of_birth=lookup.cleaned_data["date_of_birth"],
+        )
     if found_citizen is not None:
         initial.update(
             {
@@ -368,11 +497,12 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                 "return_address": found_citizen.address,
             }
         )
-    data = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
+    registering = request.method == "POST" and not is_lookup
+    data = request.POST if registering else None
+    files = request.FILES if registering else None
     form = WalkInForm(data, files, components=components, initial=initial)
-    status = 200
-    if request.method == "POST":
+    status = lookup_status
+    if registering:
         status = 400
         if form.is_valid():
             try:
@@ -391,6 +521,14 @@ def walk_in(request: HttpRequest) -> HttpResponse:
             except DossierError as exc:
                 add_service_error(form, exc)
             else:
+                audit.record(
+                    actor=user,
+                    action=Action.CHANGE,
+                    purpose=Purpose.WALK_IN,
+                    dossier=registered,
+                    detail={"procedure": procedure.code, "fields": sorted(form.changed_data)},
+                    request=request,
+                )
                 messages.success(
                     request,
                     _(
@@ -407,6 +545,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
             "form": form,
             "lookup": lookup,
             "lookup_found": found_citizen,
+            "lookup_done": lookup.is_bound and lookup_status == 200,
         }
     )
     return render(request, "dossiers/staff/walk_in.html", context, status=status)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "procedures",
     "dossiers",
     "apologies",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,10 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # Where SMS go: a class with send(*, phone, text); the console backend only logs them.
 SMS_BACKEND = env.str("SMS_BACKEND", default="dossiers.notifications.ConsoleSmsBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Một Cửa <no-reply@motcua.example>")
+
+# A clerk's walk-in look-ups by ID number in any hour (audit/selectors.py); every one is
+# recorded in the access log, found or not.
+WALK_IN_LOOKUPS_PER_HOUR = env.int("WALK_IN_LOOKUPS_PER_HOUR", default=30)
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_DATA_DIR = VAR_DIR / "celery"

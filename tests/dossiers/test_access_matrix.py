@@ -235,3 +235,24 @@ def test_generated_pdfs_are_stored_under_random_names(stored_files):
         assert dossier.code not in name
         assert dossier.applicant.full_name not in name
     assert slip.startswith("slips/") and slip.endswith(".pdf")
+
+
+@pytest.mark.parametrize("role", ["citizen", "clerk", "specialist", "head"])
+def test_the_access_log_page_is_404_to_everyone_but_the_supervisor_and_administrators(
+    client, debug, role
+):
+    """Who read whose data is itself personal data: the page does not exist for the others."""
+    centre = AgencyFactory(centre=True, code="000.00.01.H75")
+    department = DepartmentFactory(agency=centre)
+    people = {
+        "citizen": CitizenFactory(),
+        "clerk": StaffFactory(agency=centre, role="clerk"),
+        "specialist": StaffFactory(agency=centre, department=department, role="specialist"),
+        "head": StaffFactory(agency=centre, department=department, role="head"),
+    }
+    client.force_login(people[role])
+    assert client.get("/can-bo/nhat-ky-truy-cap/").status_code == 404
+    assert client.get("/can-bo/nhat-ky-truy-cap/", {"trang": 2}).status_code == 404
+    supervisor = StaffFactory(agency=centre, role="supervisor")
+    client.force_login(supervisor)
+    assert client.get("/can-bo/nhat-ky-truy-cap/").status_code == 200
