@@ -382,10 +382,12 @@ ADMINS = [getaddresses([entry])[0] for entry in env.list("ADMINS", default=[])]
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Request id from the proxy (X-Request-ID) in each line; /healthz and /readyz answered
 # before anything else (portal/health.py).
+# (A NUL in the request is refused before the probes too: nothing reads it.)
 MIDDLEWARE = [
+    "portal.middleware.RefuseNulMiddleware",
     "portal.logging.RequestIdMiddleware",
     "portal.health.HealthProbeMiddleware",
-    *MIDDLEWARE,
+    *(name for name in MIDDLEWARE if name != "portal.middleware.RefuseNulMiddleware"),
 ]
 # Error tracking, only when SENTRY_DSN is set: no personal data sent (no user, no cookies,
 # no local variables, ID numbers masked in the whole event).

@@ -13,6 +13,7 @@ from dossiers.models import State
 from tests.apologies.overdue import overdue_with_draft
 from tests.dossiers.factories import build_dossier
 from tests.factories import CitizenFactory, StaffFactory
+from tests.twofactor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +161,7 @@ def test_a_citizen_changing_their_profile_is_recorded_with_the_fields_not_the_va
 def test_an_administrators_change_to_a_person_is_in_both_logs(client):
     administrator = StaffFactory(role="administrator", is_staff=True)
     citizen = CitizenFactory(address="Cũ")
-    client.force_login(administrator)
+    force_login_verified(client, administrator)  # the admin needs the second factor
 
     assert client.get(reverse("admin:accounts_user_change", args=[citizen.pk])).status_code == 200
     data = {
@@ -209,7 +210,7 @@ def test_a_record_needs_a_known_action_and_a_purpose(world):
 def test_nobody_but_a_superuser_deletes_a_record_in_the_admin(world, client):
     record = services.record(actor=world.clerk, action=Action.VIEW, purpose=Purpose.PROCESSING)
     administrator = StaffFactory(role="administrator", is_staff=True)
-    client.force_login(administrator)
+    force_login_verified(client, administrator)  # the admin needs the second factor
 
     assert client.get(reverse("admin:audit_accessrecord_changelist")).status_code == 200
     client.post(reverse("admin:audit_accessrecord_delete", args=[record.pk]), {"post": "yes"})
