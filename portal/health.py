@@ -22,7 +22,6 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from health_check.base import HealthCheck, HealthCheckResult
 from health_check.checks import Database, Storage
@@ -115,9 +114,11 @@ def readiness(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Fixed paths (as docker-compose.yml and deploy/nginx.conf name them), not reversed: a test
+# or a deployment with another URLconf still has its probes.
 PROBES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
-    "healthz": liveness,
-    "readyz": readiness,
+    "/healthz": liveness,
+    "/readyz": readiness,
 }
 
 
@@ -127,12 +128,9 @@ class HealthProbeMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self._paths: dict[str, Callable[[HttpRequest], HttpResponse]] | None = None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._paths is None:
-            self._paths = {reverse(name): view for name, view in PROBES.items()}
-        view = self._paths.get(request.path_info)
+        view = PROBES.get(request.path_info)
         if view is not None and request.method in {"GET", "HEAD"}:
             return view(request)
         return self.get_response(request)

@@ -9,6 +9,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from apologies.models import LetterState
+from dossiers.models import Dossier
 from tests.apologies.overdue import (
     NOW,
     PROPOSED,
@@ -159,7 +160,8 @@ def test_issue_then_issue_again_then_the_citizen_downloads_the_pdf(world):
     assert "PHIẾU XIN LỖI" in text and str(dossier.code) in text and "Nguyễn Thị Ánh" in text
     assert api(another_citizen()).get(f"/api/v1/letters/{letter.pk}/pdf/").status_code == 404
 
-    tracked = api().get(f"/api/v1/track/{dossier.code}/").json()
+    secret = Dossier.objects.get(pk=dossier.pk).lookup_secret  # printed on the receipt
+    tracked = api().get(f"/api/v1/track/{dossier.code}/", {"secret": secret}).json()
     assert tracked["new_due_at"] == "2025-03-11T09:00:00+07:00"
     assert tracked["due_at"] == tracked["new_due_at"]
     assert tracked["original_due_at"] == "2025-03-06T09:00:00+07:00"

@@ -408,7 +408,9 @@ def test_the_public_status_page_shows_the_new_date_and_no_personal_data(client, 
     issue(client, letter)
     client.logout()
 
-    page = text(client.get(track))
+    # With the receipt's secret: the code alone shows the state and nothing more.
+    assert "Ngày hẹn trả mới" not in text(client.get(track))
+    page = text(client.get(track, {"k": dossier.lookup_secret}))
 
     assert "Ngày hẹn trả mới" in page
     assert "15:00 12/03/2025" in page
