@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from dossiers import services, uploads
 from dossiers.errors import DossierError
-from dossiers.models import Dossier, DossierComponent, State
+from dossiers.models import Channel, Dossier, DossierComponent, State
 from dossiers.orphans import sweep_orphan_files
 from tests.dossiers.factories import World, build_dossier, make_pdf_upload
 from tests.envvars import BASE_DIR, clean_environment
@@ -281,10 +281,21 @@ def test_the_storage_quota_counts_only_dossiers_not_yet_settled(settings, world,
 
 def test_the_counter_is_not_held_to_the_citizens_quota(settings, world, media_root):
     settings.DOSSIER_STORAGE_QUOTA_BYTES = 10
+    # At the counter: the clerk files for the person in front of them (no account attached).
     dossier = services.dossier_create_draft(
-        applicant=world.citizen, procedure=world.procedure, agency=world.centre, actor=world.clerk
+        applicant=None,
+        procedure=world.procedure,
+        agency=world.centre,
+        actor=world.clerk,
+        intake_channel=Channel.DIRECT,
+        applicant_details={
+            "applicant_name": world.citizen.full_name,
+            "applicant_national_id": world.citizen.national_id,
+            "applicant_address": world.citizen.address,
+        },
     )
     services.dossier_attach_file(dossier=dossier, actor=world.clerk, upload=make_pdf_upload())
+    assert dossier.files.count() == 1
 
 
 def test_a_citizen_may_keep_only_so_many_drafts(settings, client, world):
