@@ -360,7 +360,7 @@ def dossier_create_draft(
     version = version_in_force(procedure)
     _check_agency(procedure, agency)
     if actor.is_citizen:
-        check_draft_quota(applicant=applicant)
+        check_draft_quota(applicant=actor)  # online, the citizen files with their account
     profile_address = applicant.address if applicant is not None else ""
     if return_channel == ReturnChannel.POST and not (
         return_address or (applicant_details or {}).get("applicant_address") or profile_address
@@ -510,9 +510,8 @@ def _attach_file(
         )
     content_type = check_upload(upload)
     if actor.is_citizen:
-        check_storage_quota(
-            applicant=locked.applicant, name=display_name(upload.name), size=upload.size
-        )
+        # The citizen's own storage: the account uploading, whoever the dossier is for.
+        check_storage_quota(applicant=actor, name=display_name(upload.name), size=upload.size)
     row = DossierComponent(
         dossier=locked,
         component=component,
