@@ -25,6 +25,12 @@ print(json.dumps({"status": response.status_code, "body": response.json()}))
 """
 
 
+@pytest.fixture(autouse=True)
+def _as_in_production(settings):
+    """DEBUG off unless a test turns it on: the probes' answers in production."""
+    settings.DEBUG = False
+
+
 def test_liveness_answers_anyone_without_touching_anything(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz")
