@@ -879,7 +879,7 @@ def _citizens_with_tokens(count: int) -> list[tuple[int, str]]:
             defaults={
                 "full_name": "Nguyễn Văn Thử",
                 "national_id": f"079{n:09d}",
-                "phone": f"090{n:07d}",
+                "phone": f"038{n:07d}",  # the generated citizens hold 09…
                 "address": "Số 1 đường Đồng Khởi, tỉnh Đồng Nai",
             },
         )
