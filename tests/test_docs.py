@@ -9,6 +9,7 @@ the design a comment cites (``docs/design.md §7``, ``§12 P1``) is a heading of
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,12 +49,13 @@ FIGURE_HEADING = re.compile(r"^#{2,6}\s+(P\d+)\b", re.MULTILINE)
 
 
 def _sources() -> Iterator[Path]:
-    for path in sorted(ROOT.rglob("*")):
-        relative = path.relative_to(ROOT)
-        if any(part in SKIPPED_DIRS for part in relative.parts[:-1]) or not path.is_file():
-            continue
-        if path.suffix in SUFFIXES or (not path.suffix and path.name in SCRIPTS):
-            yield path
+    """The repository's own text files, without walking into the skipped folders."""
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.suffix in SUFFIXES or (not path.suffix and name in SCRIPTS):
+                yield path
 
 
 def _citations(pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:
