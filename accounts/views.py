@@ -96,9 +96,7 @@ class PortalLoginView(LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if settings.DEBUG:
-            from agencies.demo import DEMO_TOTP_KEY
-
-            context["demo_totp_key"] = twofactor.manual_key(DEMO_TOTP_KEY)
+            context["demo_totp_key"] = twofactor.manual_key(settings.DEMO_TOTP_KEY)
         return context
 
 

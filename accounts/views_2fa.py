@@ -57,10 +57,8 @@ START_AGAIN = _("Phiên đăng nhập đã hết hạn hoặc mã bị nhập sa
 
 def _demo_context(user: User) -> dict[str, Any]:
     """In DEBUG only, for the demo accounts: the shared demo key (README, load_demo)."""
-    from agencies.demo import DEMO_EMAIL_DOMAIN, DEMO_TOTP_KEY
-
-    if settings.DEBUG and user.email.endswith(f"@{DEMO_EMAIL_DOMAIN}"):
-        return {"demo_key": twofactor.manual_key(DEMO_TOTP_KEY)}
+    if settings.DEBUG and user.email.endswith(f"@{settings.DEMO_EMAIL_DOMAIN}"):
+        return {"demo_key": twofactor.manual_key(settings.DEMO_TOTP_KEY)}
     return {}
 
 

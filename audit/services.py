@@ -1,9 +1,14 @@
 """Writes the access log. Every staff read of a person's data and every change of it goes
-through ``record``: one INSERT, in the caller's transaction, nothing else."""
+through ``record``: one INSERT, in the caller's transaction, nothing else.
+
+The dossiers' pages record here, so audit sits below dossiers (docs/architecture.md): it
+names a dossier only by its foreign key (``"dossiers.Dossier"``) and in type hints."""
+
+from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
@@ -11,7 +16,9 @@ from accounts.lockout import client_ip_address
 from accounts.models import User
 from audit.constants import Action, Purpose
 from audit.models import AccessRecord
-from dossiers.models import Dossier
+
+if TYPE_CHECKING:
+    from dossiers.models import Dossier
 
 # A 12-digit personal identification number, or the 9 digits of an old identity card.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{9}|\d{12})(?!\d)")

@@ -36,8 +36,8 @@ from psycopg.copy import QueuedLibpqWriter
 
 from accounts.models import User
 from accounts.roles import ROLE_BY_KEY
-from agencies.demo import COMMUNE_DEPARTMENTS, DEMO_EMAIL_DOMAIN
 from agencies.models import Agency, AgencyKind, Commune, Department
+from demo.province import COMMUNE_DEPARTMENTS, DEMO_EMAIL_DOMAIN
 from dossiers.models import (
     LOOKUP_SECRET_ALPHABET,
     NATIONAL_STATUS,

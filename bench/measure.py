@@ -729,7 +729,7 @@ def _time_page(client: Client, url: str, runs: int) -> tuple[list[float], int]:
 
 def p4_staff_pages(ctx: Context) -> Result:
     from accounts.models import User
-    from agencies.demo import DEMO_EMAIL_DOMAIN
+    from demo.province import DEMO_EMAIL_DOMAIN
     from dossiers.models import Dossier, State
 
     clerk = User.objects.get(email=f"motcua@{DEMO_EMAIL_DOMAIN}")

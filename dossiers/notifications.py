@@ -8,13 +8,18 @@ e-mail carries the official slip the event issued (form 01, 02, 03 or 05) as a P
 The rows are written pending with the event, in the action's transaction (``plan``); the
 task delivers them, each under its row's lock, so a re-delivered or duplicated task sends
 nothing twice, and the beat's sweeper re-publishes what a lost broker message left pending.
+
+An app above dossiers that writes its own event on the dossier's history (apologies'
+``apology_issued``) registers how that event's e-mail is assembled (``register``): dossiers
+sends it like its own and never imports that app (docs/architecture.md).
 """
 
 import datetime
 import logging
 import mimetypes
 from collections.abc import Callable
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -39,8 +44,34 @@ KINDS = {
     "approve": "result_ready",
     "return_result": "returned",
     "stop": "stopped",
-    "apology_issued": "apology",
 }
+
+
+@dataclass(frozen=True)
+class Notice:
+    """How the citizen is told of an event another app writes on the dossier: the kind
+    recorded on its ``Notification`` rows, the templates (``<templates>.txt`` and
+    ``<templates>_subject.txt``), the documents the e-mail carries (raising ``OSError``
+    while one is not ready: the task retries), and, for the sweeper, which of the pending
+    events (id → data) must wait for their document rather than be re-published."""
+
+    kind: str
+    templates: str
+    attachments: Callable[[DossierEvent], list[tuple[str, bytes]]]
+    waiting: Callable[[dict[int, dict[str, Any]]], set[int]]
+
+
+# Event action → its Notice, filled by the owning apps' AppConfig.ready.
+NOTICES: dict[str, Notice] = {}
+
+
+def register(action: str, notice: Notice) -> None:
+    NOTICES[action] = notice
+
+
+def _kind(action: str) -> str | None:
+    notice = NOTICES.get(action)
+    return notice.kind if notice is not None else KINDS.get(action)
 
 
 class SmsBackend(Protocol):
@@ -76,7 +107,7 @@ def plan(event: DossierEvent) -> list[Notification]:
     """The notifications this event owes the citizen, written as pending rows in the
     event's own transaction: what the worker must deliver survives a lost broker message.
     Empty for an event that tells the citizen nothing (no task is queued for it)."""
-    kind = KINDS.get(event.action)
+    kind = _kind(event.action)
     if kind is None:
         return []
     recipients = [
@@ -133,9 +164,7 @@ def _deliver(
 def pending_events(*, older_than: datetime.timedelta, limit: int = 500) -> list[int]:
     """Events with a notification still pending after ``older_than`` (the sweeper's list):
     their task was lost with the broker, or is failing and waiting for its next retry.
-    An apology letter's notice waits for the letter's PDF, which it carries."""
-    from apologies.models import ApologyLetter
-
+    A registered notice waits for the document it carries (an apology letter's PDF)."""
     cutoff = timezone.now() - older_than
     rows = (
         Notification.objects.filter(status="pending", created_at__lt=cutoff, event__isnull=False)
@@ -143,30 +172,24 @@ def pending_events(*, older_than: datetime.timedelta, limit: int = 500) -> list[
         .values_list("event_id", "event__action", "event__data")[:limit]
     )
     events: dict[int, None] = {}
-    letters_waiting = set()
-    apology = [data.get("letter") for _id, action, data in rows if action == "apology_issued"]
-    if apology:
-        letters_waiting = set(
-            ApologyLetter.objects.filter(pk__in=apology, pdf="").values_list("pk", flat=True)
-        )
-    for event_id, action, data in rows:
-        if action == "apology_issued" and data.get("letter") in letters_waiting:
+    waiting: set[int] = set()
+    for action, notice in NOTICES.items():
+        of_action = {event_id: data for event_id, act, data in rows if act == action}
+        if of_action:
+            waiting |= notice.waiting(of_action)
+    for event_id, _action, _data in rows:
+        if event_id in waiting:
             continue
         events[event_id] = None
     return list(events)
 
 
 def _attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
-    """The document the event issued travels with its e-mail: the slip (01, 02, 03, 05) or
-    the issued apology letter."""
-    if event.action == "apology_issued":
-        from apologies.models import ApologyLetter
-
-        letter = ApologyLetter.objects.filter(pk=event.data.get("letter")).first()
-        if letter is None or not letter.pdf:
-            raise OSError("apology letter PDF not rendered yet")  # retried by the task
-        with letter.pdf.open("rb") as handle:
-            return [(f"{event.dossier.code}-phieu-xin-loi.pdf", handle.read())]
+    """The document the event issued travels with its e-mail: the slip (01, 02, 03, 05), or
+    what a registered notice carries (the issued apology letter)."""
+    notice = NOTICES.get(event.action)
+    if notice is not None:
+        return notice.attachments(event)
     if event.action == "return_result":
         dossier = event.dossier
         if not selectors.result_delivered_online(dossier):
@@ -193,9 +216,11 @@ def notify_event(*, event_id: int) -> None:
     event = DossierEvent.objects.select_related(
         "dossier__procedure", "dossier__agency", "dossier__applicant"
     ).get(pk=event_id)
-    kind = KINDS.get(event.action)
+    kind = _kind(event.action)
     if kind is None:
         return
+    notice = NOTICES.get(event.action)
+    templates = notice.templates if notice is not None else f"dossiers/email/{kind}"
     dossier = event.dossier
     # A counter dossier with no verified account reaches the contact details given on it.
     account = dossier.applicant
@@ -209,11 +234,11 @@ def notify_event(*, event_id: int) -> None:
     }
 
     def subject() -> str:
-        return " ".join(render_to_string(f"dossiers/email/{kind}_subject.txt", context).split())
+        return " ".join(render_to_string(f"{templates}_subject.txt", context).split())
 
     def send_email(to: str) -> dict:
         title = subject()
-        body = render_to_string(f"dossiers/email/{kind}.txt", context)
+        body = render_to_string(f"{templates}.txt", context)
         message = EmailMessage(title, body, settings.DEFAULT_FROM_EMAIL, [to])
         for name, content in _attachments(event):
             kind_of_file = mimetypes.guess_type(name)[0] or "application/octet-stream"

@@ -49,6 +49,7 @@ from dossiers.models import (
     SupplementStage,
 )
 from dossiers.quotas import check_draft_quota, check_storage_quota
+from dossiers.signals import dossier_settled
 from dossiers.uploads import MAX_FILES_PER_DOSSIER, check_upload, display_name
 from procedures.models import Component, Fee, FeeKind, Procedure, ProcedureVersion
 from workcalendar import engine
@@ -178,7 +179,9 @@ def _run(
     except (TransitionNotAllowed, ConcurrentTransition) as exc:
         raise TransitionConflict() from exc
     if locked.state in SETTLED_STATES and from_state not in SETTLED_STATES:
-        _cancel_draft_apologies(locked)
+        # Inside the transaction: what hangs on the dossier (apologies' draft letters) is
+        # settled with it, before the row lock is released.
+        dossier_settled.send(sender=Dossier, dossier=locked)
     data = after(locked) if after is not None else None
     event = _log(
         locked,
@@ -206,16 +209,6 @@ def _number_slip(dossier: Dossier, event: DossierEvent) -> None:
     if slip is not None:
         form, request = slip
         documents.slip_issue_for(dossier, form, supplement_request=request)
-
-
-def _cancel_draft_apologies(dossier: Dossier) -> None:
-    """Settled before its apology was issued: the draft is cancelled in the same transaction
-    (the letter task locks the dossier too, so no draft appears after this)."""
-    from apologies.models import ApologyLetter, LetterState  # apologies builds on dossiers
-
-    ApologyLetter.objects.filter(dossier=dossier, state=LetterState.DRAFT).update(
-        state=LetterState.CANCELLED, cancelled_at=timezone.now()
-    )
 
 
 def _calendar(dossier: Dossier) -> engine.WorkCalendar:

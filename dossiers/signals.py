@@ -1,11 +1,22 @@
-"""What the dossiers app does when the accounts app proves an ID number (accounts.signals)."""
+"""The dossiers app's signals, and what it does when the accounts app proves an ID number
+(accounts.signals).
+
+The apps above dossiers (apologies) hang on a dossier; dossiers never imports them
+(docs/architecture.md, the import-linter contract in pyproject.toml): they connect here.
+"""
 
 from typing import Any
 
 from django.db.models import Q
+from django.dispatch import Signal
 
 from accounts.models import User
 from dossiers.models import Channel, Dossier, FilingCapacity, State
+
+# Sent with ``dossier=`` when a transition settles the dossier (it enters SETTLED_STATES),
+# inside the transition's transaction with the dossier's row locked: a receiver writes in
+# that transaction, so its change commits or rolls back with the transition.
+dossier_settled = Signal()
 
 
 def follow_verified_national_id(

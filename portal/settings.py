@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "dossiers",
     "apologies",
     "audit",
+    # Above every app (docs/architecture.md): the demo data (load_demo, demo_logins) and
+    # the benchmark (manage.py bench).
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -402,3 +406,10 @@ if SENTRY_DSN:
 # --- Demo -------------------------------------------------------------------------------
 # Province of the demo data (code from vietnam-provinces; 75 = Đồng Nai).
 DEMO_PROVINCE_CODE = env.int("DEMO_PROVINCE_CODE", default=75)
+# The demo accounts' e-mail domain and their one authenticator key (heads, supervisor,
+# administrator): base32 MOTC UADE MOXA CTHU CHAI BUOC MOTC UA23, printed in README and,
+# with DEBUG on, on the login pages. Never a real account's key. Here rather than in the
+# demo app because the login pages (accounts) show them and accounts sits below demo
+# (docs/architecture.md); demo.province loads the accounts with them.
+DEMO_EMAIL_DOMAIN = "demo.motcua.vn"
+DEMO_TOTP_KEY = "63a62a006463ae014cf411c080d1c263a62a035b"

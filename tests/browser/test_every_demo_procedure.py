@@ -24,7 +24,7 @@ from pypdf import PdfWriter
 
 from accounts.models import User
 from accounts.roles import ROLE_BY_KEY
-from agencies.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
+from demo.province import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from dossiers.models import Dossier, DossierStep, State
 from procedures.models import Procedure
 from tests.browser.conftest import give_second_factor

@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
-from procedures.demo.loader import read_catalogue
+from demo.catalogue import read_catalogue
 from procedures.fees import group_fees
 from procedures.models import Fee, FeeKind, ProcedureVersion
 from procedures.money import vnd

@@ -3,10 +3,10 @@ from django.core.management.base import BaseCommand
 
 from accounts.models import User
 from accounts.roles import ensure_roles
-from agencies.demo import DEMO_EMAIL_DOMAIN, UNIT_MAP, build_demo_province, create_demo_people
 from agencies.services import load_units
-from dossiers.demo import load_demo_dossiers
-from procedures.demo.loader import load_catalogue
+from demo.catalogue import load_catalogue
+from demo.dossiers import load_demo_dossiers
+from demo.province import DEMO_EMAIL_DOMAIN, UNIT_MAP, build_demo_province, create_demo_people
 
 # Who walks the demo dossiers through the services (their e-mail before the @).
 DEMO_STAFF = {

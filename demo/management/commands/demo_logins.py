@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.models import User
 from accounts.twofactor import manual_key
-from agencies.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_KEY
+from demo.province import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_KEY
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The demo catalogue (procedures/demo/catalogue.json) and its loader."""
+"""The demo catalogue (demo/catalogue.json) and its loader."""
 
 import copy
 import datetime
@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from agencies.models import Agency, AgencyKind, Department
-from procedures.demo.loader import CATALOGUE_PATH, load_catalogue, read_catalogue
+from demo.catalogue import CATALOGUE_PATH, load_catalogue, read_catalogue
 from procedures.models import (
     Component,
     ComponentKind,

@@ -7,6 +7,7 @@ ID codes are illustrative, not the official ones). Building it twice changes not
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -15,11 +16,10 @@ from accounts.roles import ROLE_BY_KEY
 from agencies.models import Agency, AgencyKind, Commune, Department, Province
 
 DEMO_PASSWORD = "MotCua-Demo-2025"  # noqa: S105 - printed on purpose for the demo logins
-DEMO_EMAIL_DOMAIN = "demo.motcua.vn"
-# The one authenticator key of every demo account that must log in with a second factor
-# (heads, supervisor, administrator): base32 MOTC UADE MOXA CTHU CHAI BUOC MOTC UA23, printed
-# in README and, with DEBUG on, on the login page. Never a real account's key.
-DEMO_TOTP_KEY = "63a62a006463ae014cf411c080d1c263a62a035b"
+# In the settings, which the login pages read too (accounts sits below demo).
+DEMO_EMAIL_DOMAIN: str = settings.DEMO_EMAIL_DOMAIN
+# The one authenticator key of every demo account that must log in with a second factor.
+DEMO_TOTP_KEY: str = settings.DEMO_TOTP_KEY
 
 PROVINCIAL = [
     # key, kind, e-ID, name, short name, departments [(code, name)]
