@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from accounts.validators import validate_national_id, validate_phone
 
 
@@ -154,14 +155,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_verified_national_id_has_method",
             ),
         ]
-        permissions = [
-            ("file_dossier", "Nộp hồ sơ trực tuyến"),
-            ("receive_dossier", "Tiếp nhận, trả kết quả hồ sơ tại bộ phận một cửa"),
-            ("appraise_dossier", "Thẩm định hồ sơ"),
-            ("approve_dossier", "Phê duyệt kết quả, ký phiếu xin lỗi"),
-            ("supervise_province", "Giám sát mọi cơ quan trong tỉnh"),
-            ("manage_catalogue", "Quản lý danh mục thủ tục, lịch làm việc, cơ quan"),
-        ]
+        permissions = list(roles.DECLARED)  # the codenames the code checks: accounts/roles.py
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -174,7 +168,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_citizen(self) -> bool:
-        return self.agency_id is None
+        return roles.is_citizen(self)
 
     @property
     def national_id_verified(self) -> bool:

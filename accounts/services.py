@@ -25,6 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from accounts.models import NationalIdVerification, User
 from accounts.roles import ROLE_BY_KEY
 from accounts.signals import national_id_verified
@@ -378,11 +379,7 @@ def _same_name(a: str, b: str) -> bool:
 
 def can_verify_national_id(clerk: User) -> bool:
     """Clerks of a one-stop section (the staff who receive dossiers at the counter)."""
-    return bool(
-        clerk.is_active
-        and clerk.agency_id is not None
-        and clerk.has_perm("accounts.receive_dossier")
-    )
+    return bool(clerk.is_active and clerk.agency_id is not None and roles.is_clerk(clerk))
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import roles
 from accounts.models import User
 
 PENDING_KEY = "two_factor_pending"
@@ -47,9 +48,9 @@ def requires_second_factor(user: User) -> bool:
     return bool(
         user.is_superuser
         or user.is_staff
-        or user.has_perm("accounts.approve_dossier")
-        or user.has_perm("accounts.supervise_province")
-        or user.has_perm("accounts.manage_catalogue")
+        or roles.is_approver(user)
+        or roles.is_supervisor(user)
+        or roles.is_catalogue_admin(user)
     )
 
 

@@ -172,7 +172,7 @@ class ProfileView(LoginRequiredMixin, FormView):
         context["staff_agency"] = user.agency
         context["staff_department"] = user.department
         # Group names are the Vietnamese role labels of accounts.roles, marked with gettext_noop.
-        context["roles"] = [gettext(group.name) for group in user.groups.all()]
+        context["role_labels"] = [gettext(group.name) for group in user.groups.all()]
         return context
 
     def form_valid(self, form: ProfileForm) -> HttpResponse:  # type: ignore[override]

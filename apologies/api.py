@@ -30,6 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import roles
 from accounts.models import User
 from apologies import selectors, services
 from apologies.forms import check_new_date
@@ -115,9 +116,7 @@ WATCH_PAGE = inline_serializer(
 
 
 def _watcher(user: User) -> User:
-    if user.agency_id is None or not (
-        user.has_perm("accounts.approve_dossier") or user.has_perm("accounts.supervise_province")
-    ):
+    if user.agency_id is None or not roles.watches_deadlines(user):
         raise PermissionDenied(
             _("Chỉ lãnh đạo phòng, đơn vị và lãnh đạo Trung tâm xem danh sách này.")
         )

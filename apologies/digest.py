@@ -19,13 +19,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
+from accounts.roles import WATCHER_PERMISSIONS, codenames
 from apologies.models import WatchDigest
 from apologies.selectors import letters_to_sign, watch_list
 from workcalendar.calendars import calendar_for
 
 logger = logging.getLogger(__name__)
 
-WATCHERS = ("approve_dossier", "supervise_province")
+WATCHERS = codenames(*WATCHER_PERMISSIONS)
 
 
 def watchers() -> QuerySet[User]:

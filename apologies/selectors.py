@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts import roles
 from accounts.models import User
 from agencies.models import Agency, Department
 from apologies.models import ApologyLetter, LetterState
@@ -28,7 +29,7 @@ WATCHED_STATES = [*CLOCK_STATES, *PAUSED_STATES]
 def _scope(user: User) -> Q | None:
     if not user.is_authenticated or user.agency_id is None:
         return None
-    if user.has_perm("accounts.supervise_province"):
+    if roles.is_supervisor(user):
         # The province's agencies as a list of ids (a few hundred at most): the planner
         # estimates a literal list well, where a subquery made it walk every flagged dossier.
         # Kept on the user for the request: a page counts its three lists besides its own.
@@ -37,7 +38,7 @@ def _scope(user: User) -> Q | None:
             province = Agency.objects.filter(province_id=user.agency.province_id)  # type: ignore[union-attr]
             ids = user._province_agency_ids = list(province.values_list("id", flat=True))  # type: ignore[attr-defined]
         return Q(agency_id__in=ids)
-    if user.has_perm("accounts.approve_dossier"):
+    if roles.is_approver(user):
         # Once the scan has named the unit at fault, that unit (my department, or my agency
         # as a whole); before, the unit holding the dossier now (its active step). Read from
         # the unit's active steps, not from every flagged dossier to its step.
@@ -92,11 +93,7 @@ def watch_list(user: User, kind: str, *, agency_id: int | None = None) -> QueryS
 
 
 def letters_to_sign(user: User) -> QuerySet[ApologyLetter]:
-    if (
-        not user.is_authenticated
-        or not user.has_perm("accounts.approve_dossier")
-        or user.agency_id is None
-    ):
+    if not user.is_authenticated or not roles.may_sign_letters(user) or user.agency_id is None:
         return ApologyLetter.objects.none()
     queryset = ApologyLetter.objects.filter(agency_id=user.agency_id, state=LetterState.DRAFT)
     if user.department_id is not None:
@@ -117,7 +114,7 @@ def letter_for_user_or_none(user: User, pk: int) -> ApologyLetter | None:
         return None
     if letter.dossier.applicant_id == user.pk:
         return letter if letter.state == LetterState.ISSUED else None
-    if user.has_perm("accounts.supervise_province") and user.agency is not None:
+    if roles.is_supervisor(user) and user.agency is not None:
         return letter if letter.agency.province_id == user.agency.province_id else None
     from apologies.services import can_sign
 

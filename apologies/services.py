@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from accounts.models import User
 from apologies.models import RENDER_ATTEMPTS, ApologyLetter, LetterState
 from core.queue import publish_on_commit
@@ -173,11 +174,7 @@ def _fault_hook(stage: str, letter: ApologyLetter) -> None:
 
 def can_sign(letter: ApologyLetter, user: User) -> bool:
     """The head of the agency at fault (of its department, when the letter names one)."""
-    if not (
-        user.is_active
-        and user.has_perm("accounts.approve_dossier")
-        and user.agency_id == letter.agency_id
-    ):
+    if not (user.is_active and roles.may_sign_letters(user) and user.agency_id == letter.agency_id):
         return False
     return letter.department_id is None or user.department_id in (None, letter.department_id)
 

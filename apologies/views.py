@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import roles
 from accounts.models import User
 from agencies.models import Agency
 from apologies import selectors, services
@@ -49,11 +50,11 @@ def _user(request: HttpRequest) -> User:
 
 
 def is_supervisor(user: User) -> bool:
-    return user.agency_id is not None and user.has_perm("accounts.supervise_province")
+    return user.agency_id is not None and roles.is_supervisor(user)
 
 
 def is_head(user: User) -> bool:
-    return user.agency_id is not None and user.has_perm("accounts.approve_dossier")
+    return user.agency_id is not None and roles.is_approver(user)
 
 
 def watcher_required(view: View) -> View:

@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.roles import may_read_access_log
 from audit.models import AccessRecord
-from audit.selectors import may_read_log
 
 
 @admin.register(AccessRecord)
@@ -19,10 +19,10 @@ class AccessRecordAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in AccessRecord._meta.fields]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return may_read_log(request.user)  # type: ignore[arg-type]
+        return may_read_access_log(request.user)  # type: ignore[arg-type]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return may_read_log(request.user)  # type: ignore[arg-type]
+        return may_read_access_log(request.user)  # type: ignore[arg-type]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -28,17 +28,6 @@ def lookup_allowed(actor: User, now: datetime.datetime | None = None) -> bool:
     return done < lookups_per_hour()
 
 
-def may_read_log(user: User) -> bool:
-    """The centre's supervisor (giám sát) and the system's administrators."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return (
-        user.is_superuser
-        or user.has_perm("accounts.supervise_province")
-        or user.has_perm("accounts.manage_catalogue")
-    )
-
-
 @dataclass(frozen=True)
 class LogFilters:
     actor: str = ""  # a name or e-mail, part of it

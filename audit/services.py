@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
+from accounts import roles
 from accounts.lockout import client_ip_address
 from accounts.models import User
 from audit.constants import Action, Purpose
@@ -83,11 +84,7 @@ def record(
 def staff_purpose(user: User) -> Purpose:
     """Why a staff member reads a dossier: the supervisor watches, everyone else handles it.
     (Permissions are cached on the user: no query.)"""
-    handles = any(
-        user.has_perm(f"accounts.{codename}")
-        for codename in ("receive_dossier", "appraise_dossier", "approve_dossier")
-    )
-    if not handles and user.has_perm("accounts.supervise_province"):
+    if not roles.handles_dossiers(user) and roles.is_supervisor(user):
         return Purpose.SUPERVISION
     return Purpose.PROCESSING
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts import roles
 from accounts.models import User
 from audit import selectors, services
 from audit.constants import Action, Purpose
@@ -79,7 +80,7 @@ def _details(detail: dict[str, Any]) -> list[tuple[str, str]]:
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if not selectors.may_read_log(user):
+    if not roles.may_read_access_log(user):
         raise Http404(_("Không tìm thấy trang."))
     form = LogFilterForm(request.GET or None)
     filters = form.filters()

@@ -34,6 +34,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Sum
 from psycopg.copy import QueuedLibpqWriter
 
+from accounts import roles
 from accounts.models import User
 from accounts.roles import ROLE_BY_KEY
 from agencies.models import Agency, AgencyKind, Commune, Department
@@ -330,7 +331,7 @@ def _add_staff(agencies: Sequence[Agency]) -> tuple[dict[int, list[int]], dict[i
     # The demo people work here too (the demo clerk's queue is what P4 opens).
     for user in User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}", agency__isnull=False):
         staff.setdefault(user.agency_id, []).append(user.pk)  # type: ignore[arg-type]
-        if user.has_perm("accounts.receive_dossier"):
+        if roles.is_clerk(user):
             clerks.setdefault(user.agency_id, []).append(user.pk)  # type: ignore[arg-type]
     return staff, clerks
 

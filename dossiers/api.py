@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
+from accounts import roles
 from accounts.models import User
 from agencies.models import Agency
 from audit import services as audit
@@ -198,7 +199,7 @@ class DossierViewSet(
         data = DossierCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
         user: User = request.user  # type: ignore[assignment]
-        if not user.has_perm("accounts.file_dossier"):
+        if not roles.may_file_online(user):
             raise DossierError(_("Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến."))
         procedure = Procedure.objects.filter(
             code=data.validated_data["procedure"], is_active=True

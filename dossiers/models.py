@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from accounts import roles
 from dossiers import permissions as perms
 from dossiers.uploads import random_name
 
@@ -121,11 +122,11 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
                 own = own.filter(filed_by=user)
             return own
         scope = Q(pk__in=[])
-        if user.has_perm("accounts.supervise_province"):
+        if roles.is_supervisor(user):
             scope |= Q(agency__province_id=user.agency.province_id)  # type: ignore[union-attr]
-        if user.has_perm("accounts.receive_dossier"):
+        if roles.is_clerk(user):
             scope |= Q(agency_id=user.agency_id) & ~Q(state=State.DRAFT)
-        if user.has_perm("accounts.appraise_dossier") or user.has_perm("accounts.approve_dossier"):
+        if roles.is_appraiser(user):
             steps = DossierStep.objects.filter(agency_id=user.agency_id, started_at__isnull=False)
             if user.department_id is not None:
                 steps = steps.filter(

@@ -1,10 +1,13 @@
 """Who may take each transition (the ``permission=`` of every ``@transition``).
 
-Each check is a permission codename granted through a role group, narrowed to the agency
-(and department) the person belongs to. Never a group name.
+Each check is a role predicate of ``accounts/roles.py`` (a permission codename granted
+through a role group), narrowed to the agency (and department) the person belongs to. Never
+a group name, never a permission string.
 """
 
 from typing import TYPE_CHECKING, Any
+
+from accounts import roles
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -29,12 +32,12 @@ def is_applicant(dossier: "Dossier", user: "User") -> bool:
 def can_file(dossier: "Dossier", user: "User") -> bool:
     """The applicant files online; a one-stop clerk files at the counter for them."""
     if is_applicant(dossier, user):
-        return user.has_perm("accounts.file_dossier") or dossier.filed_by_id == user.pk
+        return roles.may_file_online(user) or dossier.filed_by_id == user.pk
     return can_receive(dossier, user) and dossier.intake_channel != "online"
 
 
 def can_receive(dossier: "Dossier", user: "User") -> bool:
-    return _staff_of(user, dossier.agency_id) and user.has_perm("accounts.receive_dossier")
+    return _staff_of(user, dossier.agency_id) and roles.is_clerk(user)
 
 
 def _at_current_step(dossier: "Dossier", user: "User") -> bool:
@@ -45,13 +48,11 @@ def _at_current_step(dossier: "Dossier", user: "User") -> bool:
 
 
 def can_appraise(dossier: "Dossier", user: "User") -> bool:
-    return _at_current_step(dossier, user) and (
-        user.has_perm("accounts.appraise_dossier") or user.has_perm("accounts.approve_dossier")
-    )
+    return _at_current_step(dossier, user) and roles.is_appraiser(user)
 
 
 def can_approve(dossier: "Dossier", user: "User") -> bool:
-    return _at_current_step(dossier, user) and user.has_perm("accounts.approve_dossier")
+    return _at_current_step(dossier, user) and roles.is_approver(user)
 
 
 def can_hand_over(dossier: "Dossier", user: "User") -> bool:

@@ -27,6 +27,14 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.roles import (
+    WORKFLOW_PERMISSIONS,
+    codenames,
+    is_appraiser,
+    is_approver,
+    is_clerk,
+    is_staff_member,
+)
 from dossiers import search, selectors
 from dossiers.models import (
     Dossier,
@@ -72,24 +80,7 @@ DANGER_ACTIONS = frozenset({"refuse", "stop", "send_back"})
 
 SUPPLEMENT_ACTIONS = ("request_supplement", "request_appraisal_supplement")
 # Whoever holds one of these may be given a step of the process.
-WORKFLOW_CODENAMES = ("receive_dossier", "appraise_dossier", "approve_dossier")
-
-
-def is_staff_member(user: User) -> bool:
-    """Staff belong to an agency; citizens do not (DESIGN §3)."""
-    return bool(user.is_authenticated and user.is_active and user.agency_id is not None)
-
-
-def is_clerk(user: User) -> bool:
-    return user.has_perm("accounts.receive_dossier")
-
-
-def is_appraiser(user: User) -> bool:
-    return user.has_perm("accounts.appraise_dossier") or user.has_perm("accounts.approve_dossier")
-
-
-def is_approver(user: User) -> bool:
-    return user.has_perm("accounts.approve_dossier")
+WORKFLOW_CODENAMES = codenames(*WORKFLOW_PERMISSIONS)
 
 
 def queue_states(user: User) -> list[State]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
+from accounts import roles
 from accounts.models import User
 from agencies.models import Agency, AgencyKind
 from core.queue import publish_on_commit
@@ -487,7 +488,7 @@ def _attach_file(
 ) -> DossierComponent:
     locked = _locked(dossier)
     if actor.pk not in (locked.applicant_id, locked.filed_by_id) and not (
-        actor.agency_id == locked.agency_id and actor.has_perm("accounts.receive_dossier")
+        actor.agency_id == locked.agency_id and roles.is_clerk(actor)
     ):
         raise DossierNotFound()
     supplement = locked.state in (State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT)
@@ -719,7 +720,7 @@ def dossier_register_walk_in(
     from accounts.selectors import user_for_login
     from accounts.services import ACCOUNT_NOT_FOUND, national_id_verify
 
-    if clerk.agency is None or not clerk.has_perm("accounts.receive_dossier"):
+    if clerk.agency is None or not roles.is_clerk(clerk):
         raise DossierNotFound()
     national_id = citizen.get("national_id", "")
     applicant = (

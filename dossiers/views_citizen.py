@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import roles
 from accounts.models import User
 from audit import services as audit
 from audit.constants import Action
@@ -59,7 +60,7 @@ def start(request: HttpRequest, procedure_code: str) -> HttpResponse:
     """From the procedure's guidance page: the details, prefilled from the profile."""
     procedure = get_object_or_404(Procedure.objects.select_related("field"), code=procedure_code)
     user = _user(request)
-    if not user.has_perm("accounts.file_dossier"):
+    if not roles.may_file_online(user):
         raise PermissionDenied(_("Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến."))
     unavailable = None
     version = None

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import roles
 from accounts.models import User
 from audit import selectors as audit_selectors
 from audit import services as audit
@@ -71,7 +72,7 @@ def staff_required(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not selectors_staff.is_staff_member(_user(request)):
+        if not roles.is_staff_member(_user(request)):
             raise PermissionDenied(_("Trang này dành cho cán bộ, công chức."))
         return view(request, *args, **kwargs)
 
@@ -215,8 +216,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "sort_description": selectors_staff.SORT_DESCRIPTIONS[filters.sort or "nop"],
         "proposals": selectors_staff.proposals_awaiting_approval(user),
         "workplace": selectors_staff.workplace(user),
-        "is_clerk": selectors_staff.is_clerk(user),
-        "is_approver": selectors_staff.is_approver(user),
+        "is_clerk": roles.is_clerk(user),
+        "is_approver": roles.is_approver(user),
         "now": timezone.now(),
     }
     return render(request, "dossiers/staff/queue.html", context)
@@ -455,7 +456,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
     """A clerk files a dossier at the counter for a citizen (assisted channel): pick the
     procedure, enter (or look up) the citizen, upload the components, register."""
     user = _user(request)
-    if not selectors_staff.is_clerk(user):
+    if not roles.is_clerk(user):
         raise PermissionDenied(_("Chỉ cán bộ một cửa tiếp nhận hồ sơ trực tiếp."))
     procedures = selectors_staff.procedures_received_at(user)
     pick = WalkInProcedureForm(
