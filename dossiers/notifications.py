@@ -24,23 +24,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from dossiers import selectors
+from dossiers import selectors, verbs
 from dossiers.models import DossierEvent, Notification, NotificationChannel
 
 logger = logging.getLogger(__name__)
 
-# Transition name → the template that tells the citizen about it.
-KINDS = {
-    "receive": "received",
-    "request_supplement": "supplement",
-    "request_appraisal_supplement": "supplement",
-    "refuse": "refused",
-    "close_unsupplemented": "refused",
-    "approve": "result_ready",
-    "return_result": "returned",
-    "stop": "stopped",
-    "apology_issued": "apology",
-}
+
+def _kind(event: DossierEvent) -> str | None:
+    """The template that tells the citizen about the event: its verb's ``notifies``."""
+    verb = verbs.get(event.action)
+    return verb.notifies if verb is not None else None
 
 
 class SmsBackend(Protocol):
@@ -76,7 +69,7 @@ def plan(event: DossierEvent) -> list[Notification]:
     """The notifications this event owes the citizen, written as pending rows in the
     event's own transaction: what the worker must deliver survives a lost broker message.
     Empty for an event that tells the citizen nothing (no task is queued for it)."""
-    kind = KINDS.get(event.action)
+    kind = _kind(event)
     if kind is None:
         return []
     recipients = [
@@ -193,7 +186,7 @@ def notify_event(*, event_id: int) -> None:
     event = DossierEvent.objects.select_related(
         "dossier__procedure", "dossier__agency", "dossier__applicant"
     ).get(pk=event_id)
-    kind = KINDS.get(event.action)
+    kind = _kind(event)
     if kind is None:
         return
     dossier = event.dossier
