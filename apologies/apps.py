@@ -8,19 +8,26 @@ class ApologiesConfig(AppConfig):
 
     def ready(self) -> None:
         """Apologies hangs on the dossier without dossiers knowing it (docs/architecture.md):
-        a settled dossier cancels its draft letters, and the issued letter's e-mail is
-        assembled here and sent by dossiers' notifications."""
+        a settled dossier cancels its draft letters, and issuing a letter is a verb of the
+        dossier's history whose e-mail is assembled here and sent by dossiers' notifications."""
         from apologies.signals import cancel_draft_letters, letter_attachments, letters_waiting
-        from dossiers import notifications
+        from dossiers import notifications, verbs
         from dossiers.signals import dossier_settled
 
         dossier_settled.connect(cancel_draft_letters, dispatch_uid="apologies_cancel_drafts")
-        notifications.register(
-            "apology_issued",
-            notifications.Notice(
-                kind="apology",
-                templates="apologies/email/apology",
-                attachments=letter_attachments,
-                waiting=letters_waiting,
-            ),
+        verbs.register(
+            verbs.Verb(
+                "apology_issued",
+                verbs.STAFF,
+                _("Ban hành phiếu xin lỗi"),
+                _("Xin lỗi và hẹn lại ngày trả kết quả (phiếu xin lỗi)"),
+                "apologies.services.letter_issue",
+                notifies="apology",
+                notice=notifications.Notice(
+                    templates="apologies/email/apology",
+                    attachments=letter_attachments,
+                    waiting=letters_waiting,
+                ),
+                transition=False,
+            )
         )

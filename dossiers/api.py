@@ -5,6 +5,7 @@ to 400 / 404 / 409 with a message in the caller's language (``api_exception_hand
 """
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -20,7 +21,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -32,7 +33,7 @@ from accounts import roles
 from accounts.models import User
 from agencies.models import Agency
 from audit import services as audit
-from dossiers import selectors, services
+from dossiers import selectors, services, verbs
 from dossiers.errors import DossierError, DossierNotFound
 from dossiers.models import Dossier, DossierEvent, DossierFee, Payment, State
 from dossiers.serializers import (
@@ -123,6 +124,12 @@ def lookup(queryset: QuerySet[Dossier], ref: str) -> Dossier:
         return queryset.get(**key)
     except Dossier.DoesNotExist as exc:
         raise NotFound(_("Không tìm thấy hồ sơ.")) from exc
+
+
+# Every verb a person takes, the citizen's and the staff's (the beat's are nobody's).
+API_VERBS = tuple(
+    name for name, verb in verbs.VERBS.items() if verb.by != verbs.SYSTEM and verb.transition
+)
 
 
 @extend_schema_view(
@@ -264,54 +271,28 @@ class DossierViewSet(
     @extend_schema(
         request={"application/json": ActionIn, "multipart/form-data": ActionIn},
         responses={200: DossierDetailOut, **ERRORS},
-        summary="Take one transition of the dossier workflow",
-        description="Actions: " + ", ".join(services.ACTIONS),
+        summary="Take one verb of the dossier workflow",
+        description="Verbs: " + ", ".join(API_VERBS),
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<verb>[a-z_]+)")
     def actions(self, request: Request, ref: str, verb: str) -> Response:
+        """The verb's own form reads the body, as the staff page reads its POST, and its
+        service decides (dossiers/verbs.py): a page and the API give the same answer."""
         dossier = self.get_object()
-        service = services.ACTIONS.get(verb)
-        if service is None:
+        declared = verbs.get(verb)
+        if declared is None or verb not in API_VERBS or declared.form_class is None:
             raise DossierNotFound(_("Không có thao tác này."))
-        data = ActionIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        kwargs: dict[str, Any] = {"dossier": dossier, "actor": request.user}
-        if verb in ("request_supplement", "request_appraisal_supplement"):
-            kwargs.update(items=values.get("items", []), note=values["note"])
-        elif verb in ("refuse", "stop", "send_back") or verb == "withdraw":
-            kwargs["reason"] = values["reason"] or values["note"]
-        elif verb == "request_payment":
-            if "amount" not in values:
-                raise DossierError(_("Cần số tiền nghĩa vụ tài chính."), field="amount")
-            kwargs.update(amount=values["amount"], note=values["note"])
-        elif verb == "propose":
-            if "decision" not in values:
-                raise DossierError(_("Chọn đề xuất: giải quyết hoặc từ chối."), field="decision")
-            kwargs.update(
-                decision=values["decision"],
-                reason=values["reason"],
-                result_file=values.get("result_file"),
+        user: User = request.user  # type: ignore[assignment]
+        # Allowed first, as the page asks first: a refused verb is refused whatever the body.
+        services.check_allowed(dossier, user, verb)
+        if not isinstance(request.data, Mapping):
+            raise ValidationError(
+                {"non_field_errors": [_("Dữ liệu gửi lên phải là một đối tượng.")]}
             )
-        elif verb == "hand_over":
-            kwargs["note"] = values["note"]
-            if values.get("assignee"):
-                assignee = User.objects.filter(pk=values["assignee"], is_active=True).first()
-                if assignee is None:
-                    raise DossierError(_("Không có cán bộ này."), field="assignee")
-                kwargs["assignee"] = assignee
-        elif verb == "receive":
-            kwargs["note"] = values["note"]
-            if "fees" in values:
-                kwargs["fees"] = [
-                    services.FeeChoice(fee_id=f["fee"], quantity=f["quantity"])
-                    for f in values["fees"]
-                ]
-        elif verb == "confirm_payment":
-            kwargs.update(receipt_number=values["receipt_number"], note=values["note"])
-        elif verb != "submit":
-            kwargs["note"] = values["note"]
-        service(**kwargs)
+        form = declared.form_class.for_api(request.data, request.FILES, dossier=dossier, user=user)
+        if not form.is_valid():
+            raise ValidationError(form.api_errors())
+        declared.run(dossier=dossier, actor=user, **form.service_kwargs())
         return Response(DossierDetailOut(self._fresh(dossier), context={"request": request}).data)
 
 

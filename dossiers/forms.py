@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.validators import normalize_phone, validate_national_id, validate_phone
 from agencies.models import Agency
 from dossiers.errors import DossierError
+from dossiers.forms_actions import WithdrawForm
 from dossiers.models import Dossier, FilingCapacity, ReturnChannel
 from dossiers.selectors import normalise_code
 from dossiers.uploads import ALLOWED_LABEL, ALLOWED_TYPES, MAX_UPLOAD_BYTES
@@ -279,22 +280,9 @@ class SupplementUploadForm(ComponentUploadForm):
         return cleaned
 
 
-class SupplementSendForm(forms.Form):
-    note = forms.CharField(
-        label=_("Ghi chú khi gửi bổ sung"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+class WithdrawPageForm(WithdrawForm):
+    """The withdraw verb's form, with the confirmation only the page asks for."""
 
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Lý do rút hồ sơ"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
     confirm = forms.BooleanField(
         label=_("Tôi hiểu rằng hồ sơ đã rút sẽ không được tiếp tục giải quyết."),
         error_messages={"required": _("Hãy xác nhận trước khi rút hồ sơ.")},

@@ -10,8 +10,9 @@ task delivers them, each under its row's lock, so a re-delivered or duplicated t
 nothing twice, and the beat's sweeper re-publishes what a lost broker message left pending.
 
 An app above dossiers that writes its own event on the dossier's history (apologies'
-``apology_issued``) registers how that event's e-mail is assembled (``register``): dossiers
-sends it like its own and never imports that app (docs/architecture.md).
+``apology_issued``) declares its verb with a ``Notice``, how that event's e-mail is assembled
+(``dossiers.verbs.register``): dossiers sends it like its own and never imports that app
+(docs/architecture.md).
 """
 
 import datetime
@@ -29,49 +30,40 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from dossiers import selectors
+from dossiers import selectors, verbs
 from dossiers.models import DossierEvent, Notification, NotificationChannel
 
 logger = logging.getLogger(__name__)
 
-# Transition name → the template that tells the citizen about it.
-KINDS = {
-    "receive": "received",
-    "request_supplement": "supplement",
-    "request_appraisal_supplement": "supplement",
-    "refuse": "refused",
-    "close_unsupplemented": "refused",
-    "approve": "result_ready",
-    "return_result": "returned",
-    "stop": "stopped",
-}
+
+def _kind(event: DossierEvent) -> str | None:
+    """The template that tells the citizen about the event: its verb's ``notifies``."""
+    verb = verbs.get(event.action)
+    return verb.notifies if verb is not None else None
 
 
 @dataclass(frozen=True)
 class Notice:
-    """How the citizen is told of an event another app writes on the dossier: the kind
-    recorded on its ``Notification`` rows, the templates (``<templates>.txt`` and
-    ``<templates>_subject.txt``), the documents the e-mail carries (raising ``OSError``
-    while one is not ready: the task retries), and, for the sweeper, which of the pending
-    events (id → data) must wait for their document rather than be re-published."""
+    """How the citizen is told of an event that another app writes on the dossier, named
+    by that app's verb (``Verb.notice``, dossiers/verbs.py): the templates
+    (``<templates>.txt`` and ``<templates>_subject.txt``), the documents the e-mail carries
+    (raising ``OSError`` while one is not ready: the task retries), and, for the sweeper,
+    which of the pending events (id → data) must wait for their document rather than be
+    re-published. The dossier's own verbs need none: their templates are
+    ``dossiers/email/<kind>`` and they carry the slip the event issued."""
 
-    kind: str
     templates: str
     attachments: Callable[[DossierEvent], list[tuple[str, bytes]]]
     waiting: Callable[[dict[int, dict[str, Any]]], set[int]]
 
 
-# Event action → its Notice, filled by the owning apps' AppConfig.ready.
-NOTICES: dict[str, Notice] = {}
+def _notice(action: str) -> Notice | None:
+    verb = verbs.get(action)
+    return verb.notice if verb is not None else None
 
 
-def register(action: str, notice: Notice) -> None:
-    NOTICES[action] = notice
-
-
-def _kind(action: str) -> str | None:
-    notice = NOTICES.get(action)
-    return notice.kind if notice is not None else KINDS.get(action)
+def _notices() -> dict[str, Notice]:
+    return {name: verb.notice for name, verb in verbs.VERBS.items() if verb.notice is not None}
 
 
 class SmsBackend(Protocol):
@@ -107,7 +99,7 @@ def plan(event: DossierEvent) -> list[Notification]:
     """The notifications this event owes the citizen, written as pending rows in the
     event's own transaction: what the worker must deliver survives a lost broker message.
     Empty for an event that tells the citizen nothing (no task is queued for it)."""
-    kind = _kind(event.action)
+    kind = _kind(event)
     if kind is None:
         return []
     recipients = [
@@ -164,7 +156,7 @@ def _deliver(
 def pending_events(*, older_than: datetime.timedelta, limit: int = 500) -> list[int]:
     """Events with a notification still pending after ``older_than`` (the sweeper's list):
     their task was lost with the broker, or is failing and waiting for its next retry.
-    A registered notice waits for the document it carries (an apology letter's PDF)."""
+    A verb's notice may make it wait for the document it carries (an apology letter's PDF)."""
     cutoff = timezone.now() - older_than
     rows = (
         Notification.objects.filter(status="pending", created_at__lt=cutoff, event__isnull=False)
@@ -173,7 +165,7 @@ def pending_events(*, older_than: datetime.timedelta, limit: int = 500) -> list[
     )
     events: dict[int, None] = {}
     waiting: set[int] = set()
-    for action, notice in NOTICES.items():
+    for action, notice in _notices().items():
         of_action = {event_id: data for event_id, act, data in rows if act == action}
         if of_action:
             waiting |= notice.waiting(of_action)
@@ -186,8 +178,8 @@ def pending_events(*, older_than: datetime.timedelta, limit: int = 500) -> list[
 
 def _attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
     """The document the event issued travels with its e-mail: the slip (01, 02, 03, 05), or
-    what a registered notice carries (the issued apology letter)."""
-    notice = NOTICES.get(event.action)
+    what a verb's notice carries (the issued apology letter)."""
+    notice = _notice(event.action)
     if notice is not None:
         return notice.attachments(event)
     if event.action == "return_result":
@@ -216,10 +208,10 @@ def notify_event(*, event_id: int) -> None:
     event = DossierEvent.objects.select_related(
         "dossier__procedure", "dossier__agency", "dossier__applicant"
     ).get(pk=event_id)
-    kind = _kind(event.action)
+    kind = _kind(event)
     if kind is None:
         return
-    notice = NOTICES.get(event.action)
+    notice = _notice(event.action)
     templates = notice.templates if notice is not None else f"dossiers/email/{kind}"
     dossier = event.dossier
     # A counter dossier with no verified account reaches the contact details given on it.

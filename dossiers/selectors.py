@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import User
 from agencies.models import Agency
 from core.db import aware
+from dossiers import verbs
 from dossiers.models import (
     NATIONAL_STATUS,
     PAUSED_STATES,
@@ -69,33 +70,6 @@ STAGE_OF_STATE = {
     State.WITHDRAWN: 4,
     State.READY_FOR_RETURN: 4,
     State.RETURNED: 4,
-}
-
-# What each event of the history means, in words a citizen understands. Context "history"
-# where the same Vietnamese is also a button label (English: past tense here).
-EVENT_LABELS = {
-    "submit": pgettext_lazy("history", "Nộp hồ sơ"),
-    "request_supplement": _("Bộ phận một cửa yêu cầu bổ sung hồ sơ"),
-    "resubmit": _("Gửi lại hồ sơ đã bổ sung"),
-    "close_unsupplemented": _("Hồ sơ bị đóng do không bổ sung đúng hạn"),
-    "refuse": _("Từ chối tiếp nhận hồ sơ"),
-    "receive": _("Tiếp nhận hồ sơ, bắt đầu tính thời hạn giải quyết"),
-    "hand_over": _("Chuyển hồ sơ sang bước xử lý tiếp theo"),
-    "request_appraisal_supplement": _(
-        "Cơ quan giải quyết yêu cầu bổ sung hồ sơ (tạm dừng tính hạn)"
-    ),
-    "provide_supplement": _("Nộp bổ sung hồ sơ (tiếp tục tính hạn)"),
-    "request_payment": _("Yêu cầu thực hiện nghĩa vụ tài chính (tạm dừng tính hạn)"),
-    "confirm_payment": _("Đã xác nhận thực hiện nghĩa vụ tài chính (tiếp tục tính hạn)"),
-    "propose": _("Chuyên viên đề xuất kết quả giải quyết"),
-    "send_back": _("Lãnh đạo trả lại để xem xét lại"),
-    "approve": _("Lãnh đạo phê duyệt kết quả"),
-    "stop": pgettext_lazy("history", "Dừng xử lý hồ sơ"),
-    "withdraw": pgettext_lazy("history", "Rút hồ sơ"),
-    "return_result": pgettext_lazy("history", "Trả kết quả"),
-    "extend": _("Gia hạn thời hạn giải quyết (kèm phiếu xin lỗi)"),
-    "record_payment": _("Ghi nhận đã nộp phí, lệ phí"),
-    "apology_issued": _("Xin lỗi và hẹn lại ngày trả kết quả (phiếu xin lỗi)"),
 }
 
 
@@ -253,7 +227,7 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
     return [
         {
             "at": event.created_at,
-            "label": EVENT_LABELS.get(event.action, event.action),
+            "label": verbs.history_label(event.action),
             "state": event.get_to_state_display(),  # type: ignore[attr-defined]
             "note": event.note,
             "items": event.data.get("items", []) if isinstance(event.data, dict) else [],

@@ -35,7 +35,7 @@ from accounts.roles import (
     is_clerk,
     is_staff_member,
 )
-from dossiers import search, selectors
+from dossiers import search, selectors, verbs
 from dossiers.models import (
     Dossier,
     DossierComponent,
@@ -58,27 +58,7 @@ CLERK_STATES = (
 )
 APPRAISAL_STATES = (State.IN_APPRAISAL, State.AWAITING_SUPPLEMENT, State.AWAITING_PAYMENT)
 
-# The transitions a staff member takes from these pages, in the order their buttons show.
-# (submit, resubmit, provide_supplement and withdraw are the citizen's; close_unsupplemented
-# is the beat task's.)
-STAFF_ACTIONS: dict[str, Any] = {
-    "receive": _("Tiếp nhận"),
-    "request_supplement": _("Yêu cầu bổ sung"),
-    "refuse": _("Từ chối tiếp nhận"),
-    "hand_over": _("Chuyển xử lý"),
-    "request_appraisal_supplement": _("Yêu cầu bổ sung (thẩm định)"),
-    "request_payment": _("Yêu cầu nghĩa vụ tài chính"),
-    "confirm_payment": _("Xác nhận đã thực hiện nghĩa vụ tài chính"),
-    "propose": _("Đề xuất kết quả"),
-    "approve": _("Phê duyệt"),
-    "send_back": _("Trả lại để xem xét lại"),
-    "stop": _("Dừng xử lý"),
-    "return_result": _("Trả kết quả"),
-}
-# Buttons that end or turn a dossier back are drawn as such.
-DANGER_ACTIONS = frozenset({"refuse", "stop", "send_back"})
-
-SUPPLEMENT_ACTIONS = ("request_supplement", "request_appraisal_supplement")
+SUPPLEMENT_ACTIONS = verbs.issuing("02")
 # Whoever holds one of these may be given a step of the process.
 WORKFLOW_CODENAMES = codenames(*WORKFLOW_PERMISSIONS)
 
@@ -312,18 +292,9 @@ def staff_dossier_or_404(user: User, ref: str) -> Dossier:
 
 
 def available_actions(dossier: Dossier, user: User) -> list[str]:
-    """The transitions this person may take now, as django-fsm answers, in button order."""
+    """The staff verbs this person may take now, as django-fsm answers, in button order."""
     names = {t.name for t in dossier.get_available_user_state_transitions(user)}  # type: ignore[attr-defined]
-    return [name for name in STAFF_ACTIONS if name in names]
-
-
-# Actions whose form asks for nothing required (a note at most): the dossier page does them
-# with one click and one confirmation in a dialog (issue 9 item 5); the others (reasons,
-# supplement items, an amount, a proposal with its file) keep their own page. If an action
-# comes to need an input, take it out of here. Receiving a dossier whose procedure has fee
-# lines to choose keeps its page too (``views_staff.dossier``); confirming a payment needs
-# its receipt number.
-CONFIRM_ONLY_ACTIONS = frozenset({"receive", "hand_over", "approve", "return_result"})
+    return [verb.name for verb in verbs.of(verbs.STAFF) if verb.name in names]
 
 
 @dataclass(frozen=True)
@@ -331,18 +302,16 @@ class ActionButton:
     name: str
     label: str
     danger: bool
+    # Asks for nothing required (a note at most): the dossier page does it with one click
+    # and a confirmation in a dialog; the others keep their own page (issue 9 item 5).
     confirm: bool = False
 
 
 def action_buttons(actions: Iterable[str]) -> list[ActionButton]:
     return [
-        ActionButton(
-            name,
-            str(STAFF_ACTIONS[name]),
-            name in DANGER_ACTIONS,
-            name in CONFIRM_ONLY_ACTIONS,
-        )
+        ActionButton(name, str(verb.label), verb.danger, verb.confirm_only)
         for name in actions
+        if (verb := verbs.VERBS[name])
     ]
 
 
@@ -381,7 +350,7 @@ def history(events: Iterable[DossierEvent]) -> list[HistoryRow]:
         rows.append(
             HistoryRow(
                 event,
-                str(selectors.EVENT_LABELS.get(event.action, event.action)),
+                verbs.history_label(event.action),
                 list(data.get("items", [])),
             )
         )
@@ -555,6 +524,12 @@ def next_step_staff(dossier: Dossier) -> tuple[DossierStep | None, QuerySet[User
     step = dossier.next_step()
     if step is None:
         return None, User.objects.none()
+    return step, assignable(step)
+
+
+def assignable(step: DossierStep) -> QuerySet[User]:
+    """Who a step may be given to: active staff of its unit (and department) who hold a
+    workflow permission."""
     people = User.objects.filter(agency_id=step.agency_id, is_active=True)
     if step.department_id is not None:
         people = people.filter(Q(department_id=step.department_id) | Q(department__isnull=True))
@@ -562,7 +537,7 @@ def next_step_staff(dossier: Dossier) -> tuple[DossierStep | None, QuerySet[User
         Q(groups__permissions__codename__in=WORKFLOW_CODENAMES)
         | Q(user_permissions__codename__in=WORKFLOW_CODENAMES)
     ).distinct()
-    return step, people.order_by("full_name", "pk")
+    return people.order_by("full_name", "pk")
 
 
 def procedures_received_at(user: User) -> QuerySet[Procedure]:

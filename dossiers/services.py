@@ -24,7 +24,7 @@ from accounts import roles
 from accounts.models import User
 from agencies.models import Agency, AgencyKind
 from core.queue import publish_on_commit
-from dossiers import notifications
+from dossiers import notifications, selectors_staff, verbs
 from dossiers import permissions as perms
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.models import (
@@ -107,8 +107,10 @@ def _locked(dossier: Dossier) -> Dossier:
 
 
 def _notify_after_commit(event: DossierEvent) -> None:
-    """The citizen's notifications are written now, pending, with the event; the worker is
-    woken after the commit (the sweeper wakes it again if the broker lost the call)."""
+    """The citizen's notifications are written now, pending, with the event, for a verb that
+    notifies (dossiers/verbs.py); the worker is woken after the commit (the sweeper wakes
+    it again if the broker lost the call). A verb that tells the citizen nothing queues
+    nothing."""
     from dossiers.tasks import notify_event
 
     if notifications.plan(event):
@@ -130,7 +132,7 @@ def _log(
         action=action,
         from_state=from_state,
         to_state=dossier.state,
-        national_code=NATIONAL_STATUS.get(dossier.state),  # type: ignore[call-overload]
+        national_code=_national_code(action, dossier),
         actor=actor,
         step=step,
         note=note,
@@ -138,23 +140,23 @@ def _log(
     )
 
 
-def _run(
-    dossier: Dossier,
-    *,
-    action: str,
-    actor: User | None,
-    note: str = "",
-    before: Callable[[Dossier], None] | None = None,
-    after: Callable[[Dossier], dict[str, Any] | None] | None = None,
-    notify: bool = True,
-    check_permission: bool = True,
-) -> Dossier:
-    """Lock, check, transition, save, log: the frame every action runs in."""
-    locked = _locked(dossier)
-    method = getattr(locked, action)
-    if check_permission and actor is not None and not has_transition_perm(method, actor):
+def _national_code(action: str, dossier: Dossier) -> int | None:
+    """The code of the state the verb's transition reaches; a verb that changes no state
+    (a payment recorded, a letter issued) carries the state's own."""
+    verb = verbs.get(action)
+    code = verb.national_code if verb is not None else None
+    return code if code is not None else NATIONAL_STATUS.get(dossier.state)  # type: ignore[call-overload]
+
+
+def check_allowed(dossier: Dossier, actor: User, action: str) -> None:
+    """May ``actor`` take the verb ``action`` on the dossier now? The page, the API and
+    ``_run`` (again, under the lock) ask the same question and get the same answer: a
+    dossier the person may not see is missing (404); one they see but may not act on now
+    is a conflict (409)."""
+    method = getattr(dossier, action)
+    if not has_transition_perm(method, actor):
         # Not this person's dossier or not their role: the same answer as a missing dossier.
-        if not Dossier.objects.for_user(actor).filter(pk=locked.pk).exists():
+        if not Dossier.objects.for_user(actor).filter(pk=dossier.pk).exists():
             raise DossierNotFound()
         if can_proceed(method):
             # Seen but not theirs to do now: often the dossier moved on to another step
@@ -166,6 +168,25 @@ def _run(
                 )
             )
         raise TransitionConflict()
+    if not can_proceed(method):
+        raise TransitionConflict()
+
+
+def _run(
+    dossier: Dossier,
+    *,
+    action: str,
+    actor: User | None,
+    note: str = "",
+    before: Callable[[Dossier], None] | None = None,
+    after: Callable[[Dossier], dict[str, Any] | None] | None = None,
+    check_permission: bool = True,
+) -> Dossier:
+    """Lock, check, transition, save, log: the frame every action runs in."""
+    locked = _locked(dossier)
+    if check_permission and actor is not None:
+        check_allowed(locked, actor, action)
+    method = getattr(locked, action)
     if not can_proceed(method):
         raise TransitionConflict()
     from_state = locked.state
@@ -194,8 +215,7 @@ def _run(
         data=data,
     )
     _number_slip(locked, event)
-    if notify:
-        _notify_after_commit(event)
+    _notify_after_commit(event)
     dossier.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
 
@@ -1234,7 +1254,7 @@ def dossier_hand_over(
         )
         _start_step(locked, step, now)
         if assignee is not None:
-            if assignee.agency_id != step.agency_id:
+            if not selectors_staff.assignable(step).filter(pk=assignee.pk).exists():
                 raise DossierError(
                     _("Người được giao không thuộc đơn vị xử lý bước này."), field="assignee"
                 )
@@ -1389,10 +1409,16 @@ def dossier_confirm_payment(
 def dossier_propose(
     *, dossier: Dossier, actor: User, decision: str, reason: str = "", result_file: Any = None
 ) -> Dossier:
+    """The specialist's proposal for the head: a grant comes with its result document (the
+    head approves what will be handed to the citizen), a denial with its reason (form 03's
+    wording is the head's, the reason the specialist's)."""
     if decision not in Decision.values:
         raise DossierError(_("Chọn đề xuất: giải quyết hoặc từ chối."), field="decision")
-    if decision == Decision.DENIED:
-        reason = _require_reason(reason)
+    reason = (reason or "").strip()
+    if decision == Decision.DENIED and not reason:
+        raise DossierError(_("Từ chối giải quyết cần ghi rõ lý do."), field="reason")
+    if decision == Decision.GRANTED and result_file is None:
+        raise DossierError(_("Hãy tải lên văn bản kết quả giải quyết."), field="result_file")
     if result_file is not None:
         check_upload(result_file)
 
@@ -1411,7 +1437,6 @@ def dossier_propose(
         note=reason,
         before=before,
         after=lambda _d: {"decision": decision},
-        notify=False,
     )
 
 
@@ -1423,12 +1448,17 @@ def dossier_send_back(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
         locked.proposed_decision = ""
         locked.proposed_by = None
 
-    return _run(dossier, action="send_back", actor=actor, note=reason, before=before, notify=False)
+    return _run(dossier, action="send_back", actor=actor, note=reason, before=before)
 
 
 @transaction.atomic
 def dossier_approve(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
     def before(locked: Dossier) -> None:
+        if locked.proposed_decision == Decision.GRANTED and not locked.result_file:
+            # A proposal made before the rule was the service's (see dossier_propose).
+            raise DossierError(
+                _("Đề xuất giải quyết chưa có văn bản kết quả: trả lại để chuyên viên bổ sung.")
+            )
         now = _now()
         locked.decision = locked.proposed_decision
         locked.decided_at = now
@@ -1503,24 +1533,3 @@ def close_unsupplemented(*, now: datetime.datetime | None = None) -> int:
             except TransitionConflict:
                 continue
     return closed
-
-
-# The actions a person may take from a page or the API, by name.
-ACTIONS: dict[str, Callable[..., Dossier]] = {
-    "submit": dossier_submit,
-    "request_supplement": dossier_request_supplement,
-    "resubmit": dossier_resubmit,
-    "refuse": dossier_refuse,
-    "receive": dossier_receive,
-    "hand_over": dossier_hand_over,
-    "request_appraisal_supplement": dossier_request_appraisal_supplement,
-    "provide_supplement": dossier_provide_supplement,
-    "request_payment": dossier_request_payment,
-    "confirm_payment": dossier_confirm_payment,
-    "propose": dossier_propose,
-    "send_back": dossier_send_back,
-    "approve": dossier_approve,
-    "stop": dossier_stop,
-    "withdraw": dossier_withdraw,
-    "return_result": dossier_return,
-}

@@ -31,13 +31,13 @@ from dossiers.forms import (
     ComponentUploadForm,
     DossierDetailsForm,
     DossierStartForm,
-    SupplementSendForm,
     SupplementUploadForm,
-    WithdrawForm,
+    WithdrawPageForm,
     add_service_error,
     initial_from_dossier,
     initial_from_profile,
 )
+from dossiers.forms_actions import SupplementSendForm
 from dossiers.models import Dossier, DossierComponent, State
 from dossiers.uploads import ALLOWED_TYPES
 from procedures.models import Procedure
@@ -394,7 +394,7 @@ def _render_supplement(
         "request_": selectors.open_supplement_request(dossier),
         "files": selectors.supplement_files(dossier),
         "upload_form": upload_form or SupplementUploadForm(components=components),
-        "send_form": send_form or SupplementSendForm(),
+        "send_form": send_form or SupplementSendForm(dossier=dossier, user=_user(request)),
     }
     return render(request, "dossiers/citizen/supplement.html", context, status=status)
 
@@ -431,7 +431,7 @@ def supplement(request: HttpRequest, ref: str) -> HttpResponse:
                 )
                 return redirect("dossiers:supplement", ref=dossier.ref)
         return _render_supplement(request, dossier, upload_form=upload_form, status=400)
-    send_form = SupplementSendForm(request.POST)
+    send_form = SupplementSendForm(request.POST, dossier=dossier, user=user)
     if send_form.is_valid():
         service = (
             services.dossier_resubmit
@@ -439,7 +439,7 @@ def supplement(request: HttpRequest, ref: str) -> HttpResponse:
             else services.dossier_provide_supplement
         )
         try:
-            service(dossier=dossier, actor=user, note=send_form.cleaned_data["note"])
+            service(dossier=dossier, actor=user, **send_form.service_kwargs())
         except DossierError as exc:
             add_service_error(send_form, exc)
         else:
@@ -453,14 +453,12 @@ def supplement(request: HttpRequest, ref: str) -> HttpResponse:
 def withdraw(request: HttpRequest, ref: str) -> HttpResponse:
     user = _user(request)
     dossier = selectors.own_dossier_or_404(user, ref)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawPageForm(request.POST or None, dossier=dossier, user=user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.dossier_withdraw(
-                    dossier=dossier, actor=user, reason=form.cleaned_data["reason"].strip()
-                )
+                services.dossier_withdraw(dossier=dossier, actor=user, **form.service_kwargs())
             except DossierError as exc:
                 add_service_error(form, exc)
                 status = exc.status_code

@@ -41,21 +41,18 @@ from audit import services as audit
 from audit.constants import Action, Purpose
 from audit.forms import WalkInLookupForm
 from dossiers import permissions as perms
-from dossiers import selectors, selectors_staff, services
+from dossiers import selectors, selectors_staff, services, verbs
 from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
+from dossiers.forms_actions import ActionForm, HandOverForm, RecordPaymentForm
 from dossiers.forms_staff import (
-    ACTION_FORMS,
-    ActionForm,
-    HandOverForm,
     IdentityVerifyForm,
     QueueFilterForm,
-    RecordPaymentForm,
     WalkInForm,
     WalkInProcedureForm,
     add_service_error,
 )
 from dossiers.models import Dossier
-from dossiers.selectors_staff import STAFF_ACTIONS, QueueFilters
+from dossiers.selectors_staff import QueueFilters
 from procedures.money import vnd
 
 View = Callable[..., HttpResponseBase]
@@ -328,18 +325,17 @@ def result_file(request: HttpRequest, ref: str) -> FileResponse:
 
 
 def _action_form(
-    name: str, found: Dossier, user: User, request: HttpRequest
+    verb: verbs.Verb, found: Dossier, user: User, request: HttpRequest
 ) -> tuple[ActionForm, dict[str, Any]]:
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
+    form_class = verb.form_class
+    assert form_class is not None  # every staff verb has its form
+    form = form_class(data, files, dossier=found, user=user)
     extra: dict[str, Any] = {}
-    if name == "hand_over":
-        step, people = selectors_staff.next_step_staff(found)
-        extra["next_step"] = step
-        form: ActionForm = HandOverForm(data, files, dossier=found, user=user, people=people)
-    else:
-        form = ACTION_FORMS[name](data, files, dossier=found, user=user)
-    if name == "request_supplement":
+    if isinstance(form, HandOverForm):
+        extra["next_step"] = form.next_step
+    if verb.name == "request_supplement":
         extra["already_asked"] = selectors_staff.reception_supplement_asked(found)
     return form, extra
 
@@ -347,12 +343,13 @@ def _action_form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
-    """GET shows the action's form; POST runs ``services.ACTIONS[action]`` with it."""
+    """GET shows the verb's form; POST runs the verb's service with it (dossiers/verbs.py)."""
     user = _user(request)
     found = selectors_staff.staff_dossier_or_404(user, ref)
-    if action not in STAFF_ACTIONS:
+    verb = verbs.get(action)
+    if verb is None or verb.by != verbs.STAFF or not verb.transition:
         raise Http404(_("Không có thao tác này."))
-    label = str(STAFF_ACTIONS[action])
+    label = str(verb.label)
     if action not in selectors_staff.available_actions(found, user):
         messages.error(
             request,
@@ -363,13 +360,13 @@ def action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
             % {"action": label, "code": found.code, "state": found.get_state_display()},  # type: ignore[attr-defined]
         )
         return redirect("staff:dossier", ref=found.ref)
-    form, extra = _action_form(action, found, user, request)
+    form, extra = _action_form(verb, found, user, request)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                services.ACTIONS[action](dossier=found, actor=user, **form.service_kwargs())
+                verb.run(dossier=found, actor=user, **form.service_kwargs())
             except DossierNotFound as exc:
                 raise Http404(str(exc.message)) from exc
             except TransitionConflict as exc:

@@ -424,19 +424,19 @@ def test_a_status_and_a_button_with_the_same_vietnamese_differ_in_english():
     """“Rút hồ sơ” is both the state “Withdrawn” and the button “Withdraw the dossier”;
     “Tiếp nhận” is both a stage of the process and the clerk's button."""
     from dossiers.models import State
-    from dossiers.selectors import EVENT_LABELS, STAGES
-    from dossiers.selectors_staff import STAFF_ACTIONS
+    from dossiers.selectors import STAGES
+    from dossiers.verbs import VERBS
 
     with translation.override("vi"):
         assert str(State.WITHDRAWN.label) == "Rút hồ sơ"
-        assert str(STAGES[1][1]) == str(STAFF_ACTIONS["receive"]) == "Tiếp nhận"
+        assert str(STAGES[1][1]) == str(VERBS["receive"].label) == "Tiếp nhận"
     with translation.override("en"):
         assert str(State.WITHDRAWN.label) == "Withdrawn"
         assert str(State.STOPPED.label) == "Processing stopped"
-        assert str(STAFF_ACTIONS["stop"]) == "Stop processing"
+        assert str(VERBS["stop"].label) == "Stop processing"
         assert str(STAGES[1][1]) == "Reception"
-        assert str(STAFF_ACTIONS["receive"]) == "Receive"
-        assert str(EVENT_LABELS["withdraw"]) == "Dossier withdrawn"
+        assert str(VERBS["receive"].label) == "Receive"
+        assert str(VERBS["withdraw"].history) == "Dossier withdrawn"
 
 
 # --- the frameworks' messages in Vietnamese (issue 9) ------------------------------------------

@@ -12,7 +12,7 @@ from apologies.services import letter_create_draft, letter_issue
 from dossiers import services
 from dossiers.errors import DossierError
 from dossiers.models import Decision, Dossier, DossierStep
-from tests.dossiers.factories import build_world, draft_with_files
+from tests.dossiers.factories import build_world, draft_with_files, make_pdf_upload
 from tests.factories import AgencyFactory, DepartmentFactory, ProcessStepFactory, StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -163,7 +163,12 @@ def test_a_settled_dossier_cancels_its_draft(world):
     with time_machine.travel(at(2025, 2, 4, 10, 0), tick=False):
         scan(enqueue=False)
         drafts_made()
-        services.dossier_propose(dossier=dossier, actor=world.specialist, decision=Decision.GRANTED)
+        services.dossier_propose(
+            dossier=dossier,
+            actor=world.specialist,
+            decision=Decision.GRANTED,
+            result_file=make_pdf_upload("ket-qua.pdf"),
+        )
         assert ApologyLetter.objects.get(dossier=dossier).state == LetterState.DRAFT
         services.dossier_approve(dossier=dossier, actor=world.head)
     # Cancelled by the approval itself, in its transaction: no scan needed.

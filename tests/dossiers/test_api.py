@@ -95,7 +95,16 @@ def test_the_whole_lifecycle_through_the_api(world):
 
     assert act(world["clerk"], code, "receive").status_code == 200
     assert act(world["clerk"], code, "hand_over").status_code == 200
-    assert act(world["specialist"], code, "propose", decision="granted").status_code == 200
+    # A grant without its result document is refused, as on the staff page.
+    no_result = act(world["specialist"], code, "propose", decision="granted")
+    assert no_result.status_code == 400
+    assert no_result.json()["field"] == "result_file"
+    proposed = client_for(world["specialist"]).post(
+        f"/api/v1/dossiers/{code}/actions/propose/",
+        {"decision": "granted", "result_file": SimpleUploadedFile("ket-qua.pdf", PDF)},
+        format="multipart",
+    )
+    assert proposed.status_code == 200, proposed.content
     assert act(world["head"], code, "approve").status_code == 200
     returned = act(world["clerk"], code, "return_result")
     assert returned.status_code == 200

@@ -25,7 +25,7 @@ from fontTools.ttLib import TTFont
 
 from dossiers import documents, services
 from dossiers.models import IssuedSlip, State, SupplementRequest
-from tests.dossiers.factories import World, build_dossier, draft_with_files
+from tests.dossiers.factories import World, build_dossier, draft_with_files, make_pdf_upload
 from tests.factories import CitizenFactory
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -62,7 +62,6 @@ def received(world: World, when: datetime.datetime = MONDAY_8AM, **details: str)
 
 
 def _draft_with(world: World, **details: str):
-    from tests.dossiers.factories import make_pdf_upload
 
     dossier = services.dossier_create_draft(
         applicant=world.citizen,
@@ -266,7 +265,12 @@ def test_the_control_slip_marks_a_step_finished_after_its_due_time_late(world: W
     with time_machine.travel(at(21, 9), tick=False):  # handed over Tuesday 09:00: late
         services.dossier_hand_over(dossier=dossier, actor=world.clerk)
     with time_machine.travel(at(21, 10), tick=False):  # appraisal (16 h, due Thursday) done early
-        services.dossier_propose(dossier=dossier, actor=world.specialist, decision="granted")
+        services.dossier_propose(
+            dossier=dossier,
+            actor=world.specialist,
+            decision="granted",
+            result_file=make_pdf_upload("ket-qua.pdf"),
+        )
         services.dossier_approve(dossier=dossier, actor=world.head)
 
     html, pdf = documents.render_pdf("06", documents.slip_context(dossier, "06"))

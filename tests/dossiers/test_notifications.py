@@ -8,7 +8,7 @@ from django.core import mail
 
 from dossiers import documents, notifications, services
 from dossiers.models import DossierEvent, IssuedSlip, Notification, State
-from tests.dossiers.factories import World, draft_with_files
+from tests.dossiers.factories import World, draft_with_files, make_pdf_upload
 from tests.dossiers.test_documents import MONDAY_8AM, at, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -114,7 +114,12 @@ def test_a_result_ready_notice_has_no_slip(world: World):
     with time_machine.travel(MONDAY_8AM, tick=False):
         services.dossier_receive(dossier=dossier, actor=world.clerk)
         services.dossier_hand_over(dossier=dossier, actor=world.clerk)
-        services.dossier_propose(dossier=dossier, actor=world.specialist, decision="granted")
+        services.dossier_propose(
+            dossier=dossier,
+            actor=world.specialist,
+            decision="granted",
+            result_file=make_pdf_upload("ket-qua.pdf"),
+        )
         services.dossier_approve(dossier=dossier, actor=world.head)
 
     deliver(dossier, "approve")

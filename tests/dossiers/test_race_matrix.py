@@ -29,6 +29,7 @@ from dossiers.models import (
     State,
     StepState,
 )
+from dossiers.verbs import SYSTEM, VERBS
 from tests.dossiers.factories import (
     SUPPLEMENT_ITEMS,
     World,
@@ -102,7 +103,7 @@ def offered(world: World, dossier: Dossier) -> dict[str, User]:
     verbs: dict[str, User] = {}
     for transition in dossier.get_available_state_transitions():  # type: ignore[attr-defined]
         name = transition.name
-        if name not in services.ACTIONS:
+        if name not in VERBS or VERBS[name].by == SYSTEM:
             continue
         method = getattr(dossier, name)
         for person in people(world):
@@ -115,7 +116,7 @@ def offered(world: World, dossier: Dossier) -> dict[str, User]:
 def call(verb: str, dossier_pk: int, actor: User) -> Callable[[], object]:
     def work() -> object:
         dossier = Dossier.objects.get(pk=dossier_pk)
-        return services.ACTIONS[verb](dossier=dossier, actor=actor, **ARGUMENTS.get(verb, dict)())
+        return VERBS[verb].run(dossier=dossier, actor=actor, **ARGUMENTS.get(verb, dict)())
 
     return work
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import ROLE_BY_KEY
 from agencies.models import Agency
-from dossiers import selectors_staff, services
+from dossiers import selectors_staff, services, verbs
 from dossiers.models import (
     Channel,
     Decision,
@@ -530,7 +530,7 @@ def test_a_clerk_of_another_agency_gets_404_everywhere(world, as_user, foreign_c
 
     assert client.get(url("dossier", dossier.ref)).status_code == 404
     assert client.get(url("result", dossier.ref)).status_code == 404
-    for action in selectors_staff.STAFF_ACTIONS:
+    for action in [verb.name for verb in verbs.of(verbs.STAFF)]:
         assert client.get(url("action", dossier.ref, action)).status_code == 404
         assert client.post(url("action", dossier.ref, action), {"reason": "x"}).status_code == 404
     dossier.refresh_from_db()

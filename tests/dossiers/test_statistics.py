@@ -38,7 +38,7 @@ from agencies.models import Agency, AgencyKind
 from dossiers import services
 from dossiers.models import Decision, Dossier
 from dossiers.statistics import department_statistics
-from tests.dossiers.factories import World, draft_with_files
+from tests.dossiers.factories import World, draft_with_files, make_pdf_upload
 from tests.factories import AgencyFactory, ProcedureVersionFactory, ProcessStepFactory, StaffFactory
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -88,7 +88,12 @@ def _commune_birth_registration(world: World, moment: datetime.datetime) -> Agen
 
 def _decided(world: World, dossier: Dossier, moment: datetime.datetime) -> None:
     with time_machine.travel(moment, tick=False):
-        services.dossier_propose(dossier=dossier, actor=world.specialist, decision=Decision.GRANTED)
+        services.dossier_propose(
+            dossier=dossier,
+            actor=world.specialist,
+            decision=Decision.GRANTED,
+            result_file=make_pdf_upload("ket-qua.pdf"),
+        )
         services.dossier_approve(dossier=dossier, actor=world.head)
 
 
