@@ -305,11 +305,12 @@ class ActionButton:
     # Asks for nothing required (a note at most): the dossier page does it with one click
     # and a confirmation in a dialog; the others keep their own page (issue 9 item 5).
     confirm: bool = False
+    explanation: str = ""
 
 
 def action_buttons(actions: Iterable[str]) -> list[ActionButton]:
     return [
-        ActionButton(name, str(verb.label), verb.danger, verb.confirm_only)
+        ActionButton(name, str(verb.label), verb.danger, verb.confirm_only, verb.explanation)
         for name in actions
         if (verb := verbs.VERBS[name])
     ]

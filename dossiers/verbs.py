@@ -66,6 +66,12 @@ class Verb:
     def form_class(self) -> "type[ActionForm] | None":
         return import_string(self.form) if self.form else None
 
+    @property
+    def explanation(self) -> str:
+        """The template that says, above its form and in its confirmation, what the verb
+        does (``dossiers/staff/verbs/<name>.html``; every staff verb has one)."""
+        return f"dossiers/staff/verbs/{self.name}.html"
+
     @cached_property
     def national_code(self) -> int | None:
         """The national status code of the state this transition reaches; None for a verb

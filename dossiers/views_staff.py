@@ -386,6 +386,7 @@ def action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
     context = {
         "dossier": found,
         "action": action,
+        "verb": verb,
         "label": label,
         "form": form,
         **extra,
