@@ -408,20 +408,20 @@ def open_supplement_items(dossier: Dossier, rows: list[HistoryRow]) -> list[dict
 
 
 def slips_of(dossier: Dossier, rows: list[HistoryRow]) -> list[tuple[str, str]]:
-    """The official forms the dossier has, as ``documents.AVAILABLE_FORMS`` lists them, read
+    """The official forms the dossier has, as ``slips.catalogue.AVAILABLE_FORMS`` lists them, read
     from the history the page already holds instead of one more query (a test keeps the
     two in step)."""
-    from dossiers import documents
+    from dossiers.slips import catalogue
 
     actions = {row.event.action for row in rows}
     present = {
         "01": "receive" in actions,
-        "02": bool(actions.intersection(documents.SUPPLEMENT_ACTIONS)),
-        "03": bool(actions.intersection(documents.REFUSAL_ACTIONS)),
+        "02": bool(actions.intersection(catalogue.SUPPLEMENT_ACTIONS)),
+        "03": bool(actions.intersection(catalogue.REFUSAL_ACTIONS)),
         "05": dossier.state in (State.STOPPED, State.WITHDRAWN),
         "06": "hand_over" in actions,
     }
-    return [(form, str(documents.FORMS[form].title)) for form, yes in present.items() if yes]
+    return [(form, str(catalogue.FORMS[form].title)) for form, yes in present.items() if yes]
 
 
 @dataclass
