@@ -3,7 +3,7 @@
 ``GET watch/{kind}/`` (due_soon, overdue, escalated; ``?agency=`` for supervisors),
 ``GET letters/`` (waiting for my signature), ``GET letters/{id}/``, ``POST letters/{id}/edit/``,
 ``POST letters/{id}/issue/``, ``GET letters/{id}/pdf/``. Domain errors go through
-``dossiers.api.api_exception_handler`` (400 / 404 / 409); a letter the caller may not see is
+``core.api.api_exception_handler`` (400 / 404 / 409); a letter the caller may not see is
 404, like a missing one.
 """
 
@@ -37,8 +37,8 @@ from apologies.forms import check_new_date
 from apologies.models import ApologyLetter, LetterState
 from apologies.views import letter_file_response, record_letter_download
 from audit import services as audit
-from dossiers.api import ERROR_SCHEMA
-from dossiers.errors import DossierNotFound
+from core.api import ERROR_SCHEMA
+from core.errors import DossierNotFound
 
 KINDS = ("due_soon", "overdue", "escalated")
 

@@ -1,5 +1,6 @@
-"""Form 04, the apology letter, rendered with the slips' machinery (same fonts, same
-deny-by-default fetcher, autoescaped template → HTML → PDF)."""
+"""Form 04, the apology letter, rendered like the dossier slips: their wording, the same
+base template, and ``core.pdf`` (same fonts, same deny-by-default fetcher, autoescaped
+template → HTML → PDF)."""
 
 from typing import Any
 
@@ -8,7 +9,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from apologies.models import ApologyLetter
-from dossiers import documents
+from core.pdf import html_to_pdf, qr_data_uri
+from dossiers.slips.contexts import tracking_url
+from dossiers.slips.wording import governing_body, place_name, vn_date_phrase, vn_moment_phrase
 
 FORM = "04"
 TITLE = "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"
@@ -18,26 +21,26 @@ def letter_context(letter: ApologyLetter) -> dict[str, Any]:
     dossier = letter.dossier
     agency = letter.agency
     issued_at = letter.issued_at or timezone.now()
-    url = documents.tracking_url(dossier)
+    url = tracking_url(dossier)
     return {
         "form": FORM,
         "form_title": TITLE,
         "letter": letter,
         "dossier": dossier,
         "agency": agency,
-        "governing_body": documents.governing_body(agency),
+        "governing_body": governing_body(agency),
         "issuing_body": agency.name.upper(),
         "number_label": letter.number_label,
-        "place_date": documents.vn_date_phrase(documents.place_name(agency), issued_at),
+        "place_date": vn_date_phrase(place_name(agency), issued_at),
         "procedure_name": dossier.procedure.name,
-        "received_phrase": documents.vn_moment_phrase(letter.received_at),
-        "original_due_phrase": documents.vn_moment_phrase(letter.original_due_at),
-        "proposed_due_phrase": documents.vn_moment_phrase(letter.proposed_due_at),
+        "received_phrase": vn_moment_phrase(letter.received_at),
+        "original_due_phrase": vn_moment_phrase(letter.original_due_at),
+        "proposed_due_phrase": vn_moment_phrase(letter.proposed_due_at),
         "signer_title": (agency.head_title or "Thủ trưởng cơ quan").upper(),
         "signer_name": letter.issued_by.full_name if letter.issued_by else "",
         "is_draft": letter.state == "draft",
         "tracking_url": url,
-        "qr_data_uri": documents.qr_data_uri(url),
+        "qr_data_uri": qr_data_uri(url),
     }
 
 
@@ -49,4 +52,4 @@ def render_letter_html(letter: ApologyLetter) -> str:
 def render_letter(letter: ApologyLetter) -> tuple[str, bytes]:
     """Template → HTML → PDF bytes; both returned so tests can read the HTML."""
     html = render_letter_html(letter)
-    return html, documents.html_to_pdf(html)
+    return html, html_to_pdf(html)

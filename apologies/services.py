@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from accounts.models import User
 from apologies.models import RENDER_ATTEMPTS, ApologyLetter, LetterState
+from core.errors import DossierError, DossierNotFound, TransitionConflict
 from core.queue import publish_on_commit
 from dossiers import notifications
-from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.models import CLOCK_STATES, NATIONAL_STATUS, PAUSED_STATES, Dossier, DossierEvent
 from dossiers.uploads import random_pdf_name
 from workcalendar import engine
@@ -246,7 +246,7 @@ def letter_issue(
     proposed_due_at: datetime.datetime | None = None,
 ) -> ApologyLetter:
     """Issues the letter: numbered, the deadline extended once, the citizen told."""
-    from dossiers.services import next_form_number
+    from dossiers.numbering import next_form_number
 
     # The dossier first, then its letter: the order every dossier action takes (settling a
     # dossier cancels its draft under the dossier's lock), so the two never deadlock.

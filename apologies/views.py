@@ -31,7 +31,8 @@ from apologies.forms import LetterForm, WatchFilterForm
 from apologies.models import ApologyLetter, LetterState
 from audit import services as audit
 from audit.constants import Action
-from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
+from core.downloads import file_download
+from core.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.forms import add_service_error
 
 View = Callable[..., HttpResponseBase]
@@ -252,13 +253,8 @@ def letter_file_response(letter: ApologyLetter) -> FileResponse:
             raise Http404(_("Không tìm thấy phiếu."))
         stored = rendered.pdf if final else rendered.draft_pdf
     suffix = "" if final else "-du-thao"
-    response = FileResponse(
+    return file_download(
         stored.open("rb"),
-        as_attachment=True,
         filename=f"{letter.dossier.code}-phieu-xin-loi{suffix}.pdf",
         content_type="application/pdf",
     )
-    # Personal data: no type sniffing, no shared caches.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -303,7 +303,7 @@ def _letter_dossiers(count: int) -> list[int]:
 def p2_letters(ctx: Context) -> Result:
     from apologies.documents import render_letter
     from apologies.services import letter_create_draft
-    from dossiers import documents
+    from core.pdf import base_url as static_base_url
 
     ids = _letter_dossiers(RENDER_SAMPLES + 1)
     if len(ids) < RENDER_SAMPLES + 1:
@@ -315,7 +315,7 @@ def p2_letters(ctx: Context) -> Result:
         )
     letters = [letter_create_draft(dossier_id=pk) for pk in ids]
     font_config = bare.new_font_config()
-    base_url = documents.base_url()
+    base_url = static_base_url()
     html, _pdf = render_letter(letters[0])  # type: ignore[arg-type]  # fonts loaded once, both ways
     bare.render(html, base_url, font_config)
     full, bare_times = [], []

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.validators import normalize_phone, validate_national_id, validate_phone
 from agencies.models import Agency
-from dossiers.errors import DossierError
+from core.errors import DossierError
 from dossiers.forms_actions import WithdrawForm
 from dossiers.models import Dossier, FilingCapacity, ReturnChannel
 from dossiers.selectors import normalise_code

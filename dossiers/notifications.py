@@ -188,14 +188,15 @@ def _attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
             return []
         name, _type, content = selectors.result_document(dossier)
         return [(name, content)]
-    from dossiers import documents
+    from dossiers.slips.catalogue import slip_of_event
+    from dossiers.slips.render import slip_pdf
 
-    slip = documents.slip_of_event(event)
+    slip = slip_of_event(event)
     if slip is None:
         return []
     form, request = slip
     try:
-        pdf = documents.slip_pdf(event.dossier, form, supplement_request=request)
+        pdf = slip_pdf(event.dossier, form, supplement_request=request)
     except ValueError:
         # The dossier has moved on (e.g. the slip no longer applies): the e-mail still goes,
         # and the slip stays downloadable from the dossier page when it applies.

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossiers.errors import DossierError
+from core.errors import DossierError
 from dossiers.models import SETTLED_STATES, Dossier, DossierComponent, State
 
 

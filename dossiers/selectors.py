@@ -260,9 +260,9 @@ def supplement_files(dossier: Dossier) -> list[DossierComponent]:
 
 def available_slips(dossier: Dossier) -> list[tuple[str, str]]:
     """The official forms (slips) this dossier has, as ``(form, title)`` pairs."""
-    from dossiers import documents
+    from dossiers.slips.catalogue import AVAILABLE_FORMS
 
-    return list(documents.AVAILABLE_FORMS(dossier))
+    return list(AVAILABLE_FORMS(dossier))
 
 
 def result_delivered_online(dossier: Dossier) -> bool:

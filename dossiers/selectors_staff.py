@@ -44,6 +44,7 @@ from dossiers.models import (
     State,
     StepState,
 )
+from dossiers.slips import catalogue
 from procedures.models import Component, Procedure
 
 QUEUE_PER_PAGE = 50
@@ -58,7 +59,6 @@ CLERK_STATES = (
 )
 APPRAISAL_STATES = (State.IN_APPRAISAL, State.AWAITING_SUPPLEMENT, State.AWAITING_PAYMENT)
 
-SUPPLEMENT_ACTIONS = verbs.issuing("02")
 # Whoever holds one of these may be given a step of the process.
 WORKFLOW_CODENAMES = codenames(*WORKFLOW_PERMISSIONS)
 
@@ -363,26 +363,24 @@ def open_supplement_items(dossier: Dossier, rows: list[HistoryRow]) -> list[dict
     if dossier.state not in selectors.SUPPLEMENT_STATES:
         return []
     for row in reversed(rows):
-        if row.event.action in SUPPLEMENT_ACTIONS:
+        if row.event.action in catalogue.SUPPLEMENT_ACTIONS:
             return row.items
     return []
 
 
 def slips_of(dossier: Dossier, rows: list[HistoryRow]) -> list[tuple[str, str]]:
-    """The official forms the dossier has, as ``documents.AVAILABLE_FORMS`` lists them, read
+    """The official forms the dossier has, as ``slips.catalogue.AVAILABLE_FORMS`` lists them, read
     from the history the page already holds instead of one more query (a test keeps the
     two in step)."""
-    from dossiers import documents
-
     actions = {row.event.action for row in rows}
     present = {
-        "01": "receive" in actions,
-        "02": bool(actions.intersection(documents.SUPPLEMENT_ACTIONS)),
-        "03": bool(actions.intersection(documents.REFUSAL_ACTIONS)),
+        "01": bool(actions.intersection(verbs.issuing("01"))),
+        "02": bool(actions.intersection(catalogue.SUPPLEMENT_ACTIONS)),
+        "03": bool(actions.intersection(catalogue.REFUSAL_ACTIONS)),
         "05": dossier.state in (State.STOPPED, State.WITHDRAWN),
         "06": "hand_over" in actions,
     }
-    return [(form, str(documents.FORMS[form].title)) for form, yes in present.items() if yes]
+    return [(form, str(catalogue.FORMS[form].title)) for form, yes in present.items() if yes]
 
 
 @dataclass

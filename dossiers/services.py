@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -23,10 +23,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, 
 from accounts import roles
 from accounts.models import User
 from agencies.models import Agency, AgencyKind
+from core.errors import DossierError, DossierNotFound, TransitionConflict
 from core.queue import publish_on_commit
-from dossiers import notifications, selectors_staff, verbs
+from dossiers import notifications, numbering, selectors_staff, verbs
 from dossiers import permissions as perms
-from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.models import (
     NATIONAL_STATUS,
     SETTLED_STATES,
@@ -49,6 +49,7 @@ from dossiers.models import (
     SupplementRequest,
     SupplementStage,
 )
+from dossiers.numbering import next_code
 from dossiers.quotas import check_draft_quota, check_storage_quota
 from dossiers.signals import dossier_settled
 from dossiers.uploads import MAX_FILES_PER_DOSSIER, check_upload, display_name
@@ -223,46 +224,13 @@ def _run(
 def _number_slip(dossier: Dossier, event: DossierEvent) -> None:
     """The official slip this transition issues (01 receipt, 02 supplement request, 03
     refusal, 05 stop notice) takes its number now, in the transition's transaction, so the
-    agency's numbers follow the order of the acts, not of the downloads."""
-    from dossiers import documents
-
-    slip = documents.slip_of_event(event)
-    if slip is not None:
-        form, request = slip
-        documents.slip_issue_for(dossier, form, supplement_request=request)
+    agency's numbers follow the order of the acts, not of the downloads. Only the number:
+    the page is built when the slip is printed."""
+    numbering.number_at_transition(dossier, event)
 
 
 def _calendar(dossier: Dossier) -> engine.WorkCalendar:
     return calendar_for(dossier.agency)
-
-
-def next_code(*, agency: Agency, day: datetime.date) -> str:
-    """`<agency e-ID>-<YYMMDD>-<sequence>`: one atomic upsert, safe under concurrency."""
-    from dossiers.models import DailyCounter
-
-    table = DailyCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name is ours
-            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [agency.pk, day],
-        )
-        (sequence,) = cursor.fetchone()
-    return f"{agency.code}-{day:%y%m%d}-{sequence:04d}"
-
-
-def next_form_number(*, agency: Agency, form: str, year: int) -> int:
-    from dossiers.models import FormNumberCounter
-
-    table = FormNumberCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, form, year, last) VALUES (%s, %s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (agency_id, form, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [agency.pk, form, year],
-        )
-        (number,) = cursor.fetchone()
-    return int(number)
 
 
 # --- filing ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import filetype
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.errors import DossierError
+from core.errors import DossierError
 
 MAX_UPLOAD_BYTES = getattr(settings, "DOSSIER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 MAX_FILES_PER_DOSSIER = getattr(settings, "DOSSIER_MAX_FILES", 40)

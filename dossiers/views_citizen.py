@@ -11,12 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,8 +23,9 @@ from accounts import roles
 from accounts.models import User
 from audit import services as audit
 from audit.constants import Action
+from core.downloads import bytes_download, file_download
+from core.errors import DossierError, DossierNotFound
 from dossiers import selectors, services
-from dossiers.errors import DossierError, DossierNotFound
 from dossiers.forms import (
     AuthorisationUploadForm,
     ComponentUploadForm,
@@ -488,13 +488,7 @@ def component_file(request: HttpRequest, ref: str, pk: int) -> HttpResponseBase:
         action=Action.DOWNLOAD,
         detail={"document": "component", "file": stored.original_name},
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type
-    )
-    _harden(response)
-    # Never rendered as a page of this site, whatever the browser makes of it.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return file_download(handle, filename=stored.original_name, content_type=stored.content_type)
 
 
 @login_required
@@ -508,32 +502,22 @@ def result(request: HttpRequest, ref: str) -> HttpResponseBase:
         name, content_type, content = selectors.result_document(dossier)
     except (OSError, ValueError) as exc:
         raise Http404(_("Không tìm thấy tệp.")) from exc
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    _harden(response)
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return bytes_download(content, filename=name, content_type=content_type)
 
 
 def slip(request: HttpRequest, ref: str, form: str) -> HttpResponse:
     """An official form of the dossier (receipt slip, supplement request, …) as a PDF."""
     dossier = selectors.dossier_for_user_or_404(_user(request), ref)
-    from dossiers import documents
+    from dossiers.slips.catalogue import AVAILABLE_FORMS
+    from dossiers.slips.render import slip_response
 
-    if form not in documents.AVAILABLE_FORMS(dossier):
+    if form not in AVAILABLE_FORMS(dossier):
         raise Http404(_("Hồ sơ này không có phiếu này."))
-    response: HttpResponse = documents.slip_response(dossier, form, request)
+    response = slip_response(dossier, form, request)
     audit.record_dossier_read(
         request=request,
         dossier=dossier,
         action=Action.DOWNLOAD,
         detail={"document": "slip", "form": form},
     )
-    _harden(response)
     return response
-
-
-def _harden(response: HttpResponseBase) -> None:
-    """Downloads carry personal data: no type sniffing, no shared caches."""
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"

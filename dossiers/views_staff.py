@@ -40,9 +40,10 @@ from audit import selectors as audit_selectors
 from audit import services as audit
 from audit.constants import Action, Purpose
 from audit.forms import WalkInLookupForm
+from core.downloads import file_download
+from core.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers import permissions as perms
 from dossiers import selectors, selectors_staff, services, verbs
-from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers.forms_actions import ActionForm, HandOverForm, RecordPaymentForm
 from dossiers.forms_staff import (
     IdentityVerifyForm,
@@ -317,11 +318,7 @@ def result_file(request: HttpRequest, ref: str) -> FileResponse:
     audit.record_dossier_read(
         request=request, dossier=found, action=Action.DOWNLOAD, detail={"document": "result"}
     )
-    response = FileResponse(handle, as_attachment=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return file_download(handle)
 
 
 def _action_form(

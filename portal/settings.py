@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The ground floor: errors, API error answers, PDF rendering, downloads (docs/architecture.md).
+    "core",
     "accounts",
     "agencies",
     "workcalendar",
@@ -339,7 +341,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "dossiers.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
     # The public lookup by code, page and API alike (dossiers/views_public.py), per client
     # address as accounts.lockout finds it. Empty: no limit (the benchmark's P3 load).
     "DEFAULT_THROTTLE_RATES": {

@@ -9,8 +9,8 @@ import time_machine
 from apologies.models import ApologyLetter, LetterState
 from apologies.scan import scan
 from apologies.services import letter_create_draft, letter_issue
+from core.errors import DossierError
 from dossiers import services
-from dossiers.errors import DossierError
 from dossiers.models import Decision, Dossier, DossierStep
 from tests.dossiers.factories import build_world, draft_with_files, make_pdf_upload
 from tests.factories import AgencyFactory, DepartmentFactory, ProcessStepFactory, StaffFactory

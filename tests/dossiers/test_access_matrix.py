@@ -21,8 +21,8 @@ from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver
 from knox.models import AuthToken
 
 from dossiers import services
-from dossiers.documents import slip_pdf
 from dossiers.models import Dossier, IssuedSlip, State
+from dossiers.slips.render import slip_pdf
 from tests.factories import (
     AgencyFactory,
     CitizenFactory,

@@ -23,8 +23,10 @@ from django.conf import settings
 from django.urls import reverse
 from fontTools.ttLib import TTFont
 
-from dossiers import documents, services
+from core import pdf as core_pdf
+from dossiers import services
 from dossiers.models import IssuedSlip, State, SupplementRequest
+from dossiers.slips import catalogue, contexts, render, wording
 from tests.dossiers.factories import World, build_dossier, draft_with_files, make_pdf_upload
 from tests.factories import CitizenFactory
 
@@ -78,7 +80,7 @@ def _draft_with(world: World, **details: str):
 
 
 def slip_text(dossier, form: str) -> str:
-    _html, pdf = documents.render_pdf(form, documents.slip_context(dossier, form))
+    _html, pdf = render.render_pdf(form, contexts.slip_context(dossier, form))
     return pdf_text(pdf)
 
 
@@ -124,12 +126,12 @@ def test_the_receipt_shows_title_code_applicant_appointment_and_number(world: Wo
 
 def test_the_qr_code_opens_the_public_status_page(world: World) -> None:
     dossier = received(world)
-    context = documents.slip_context(dossier, "01")
+    context = contexts.slip_context(dossier, "01")
 
     assert context["tracking_url"] == settings.SITE_URL.rstrip("/") + reverse(
         "dossiers:track", kwargs={"code": dossier.code}
     )
-    html = documents.render_html("01", context)
+    html = render.render_html("01", context)
     assert 'src="data:image/svg+xml' in html
 
 
@@ -155,14 +157,14 @@ def test_the_download_is_a_pdf_attachment_named_after_the_code(
 ) -> None:
     dossier = received(world)
 
-    response = documents.slip_response(dossier, "01", None)
+    response = render.slip_response(dossier, "01", None)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{dossier.code}-mau-01.pdf"'
     assert response.content.startswith(b"%PDF-")
     # The issued slip is kept: the next download is the same document.
-    again = documents.slip_response(dossier, "01", None)
+    again = render.slip_response(dossier, "01", None)
     assert again.content == response.content
     assert IssuedSlip.objects.get(dossier=dossier, form="01").pdf
 
@@ -196,7 +198,7 @@ def test_the_supplement_request_lists_every_item_with_its_reason(world: World) -
             ],
         )
 
-    assert [form for form, _title in documents.AVAILABLE_FORMS(dossier)] == ["02"]
+    assert [form for form, _title in catalogue.AVAILABLE_FORMS(dossier)] == ["02"]
     text = slip_text(dossier, "02")
 
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
@@ -244,7 +246,7 @@ def test_a_withdrawn_dossier_gets_a_stop_notice_too(world: World) -> None:
     with time_machine.travel(MONDAY_8AM, tick=False):
         dossier = build_dossier(world, State.WITHDRAWN)
 
-    assert [form for form, _title in documents.AVAILABLE_FORMS(dossier)] == ["05"]
+    assert [form for form, _title in catalogue.AVAILABLE_FORMS(dossier)] == ["05"]
     text = slip_text(dossier, "05")
     assert "PHIẾU DỪNG XỬ LÝ HỒ SƠ" in text
     assert "Theo đề nghị rút hồ sơ của ông/bà" in text
@@ -273,7 +275,7 @@ def test_the_control_slip_marks_a_step_finished_after_its_due_time_late(world: W
         )
         services.dossier_approve(dossier=dossier, actor=world.head)
 
-    html, pdf = documents.render_pdf("06", documents.slip_context(dossier, "06"))
+    html, pdf = render.render_pdf("06", contexts.slip_context(dossier, "06"))
 
     assert status_cells(html) == ["Quá hạn", "Trước hạn"]
     text = pdf_text(pdf)
@@ -293,12 +295,12 @@ def test_a_hand_over_in_time_is_not_marked_late(world: World) -> None:
     with time_machine.travel(at(20, 10), tick=False):
         services.dossier_hand_over(dossier=dossier, actor=world.clerk)
 
-    html = documents.render_html("06", documents.slip_context(dossier, "06"))
+    html = render.render_html("06", contexts.slip_context(dossier, "06"))
 
     assert status_cells(html) == ["Đúng hạn"]
-    assert documents.timeliness(at(20, 13, 30), at(20, 13, 30)) == "Đúng hạn"
-    assert documents.timeliness(at(20, 13, 31), at(20, 13, 30)) == "Quá hạn"
-    assert documents.timeliness(at(17, 16), at(20, 13, 30)) == "Trước hạn"
+    assert wording.timeliness(at(20, 13, 30), at(20, 13, 30)) == "Đúng hạn"
+    assert wording.timeliness(at(20, 13, 31), at(20, 13, 30)) == "Quá hạn"
+    assert wording.timeliness(at(17, 16), at(20, 13, 30)) == "Trước hạn"
 
 
 # --- which slips exist -------------------------------------------------------------------------
@@ -326,12 +328,12 @@ def test_the_available_slips_follow_the_history(
 
     # One query: the actions the dossier went through.
     with django_assert_num_queries(0 if state == State.DRAFT else 1):
-        available = documents.AVAILABLE_FORMS(dossier)
+        available = catalogue.AVAILABLE_FORMS(dossier)
 
     assert [form for form, _title in available] == forms
     for form, title in available:
         assert form in available
-        assert title == str(documents.FORM_TITLES[form])
+        assert title == str(catalogue.FORM_TITLES[form])
     assert "04" not in available
 
 
@@ -367,13 +369,13 @@ def trap_server() -> Iterator[tuple[int, list[str]]]:
 def fetched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every URL the renderer asks the fetcher for."""
     calls: list[str] = []
-    real = documents.url_fetcher
+    real = core_pdf.url_fetcher
 
-    def recording(url: str) -> documents.FetchedResource:
+    def recording(url: str) -> core_pdf.FetchedResource:
         calls.append(url)
         return real(url)
 
-    monkeypatch.setattr(documents, "url_fetcher", recording)
+    monkeypatch.setattr(core_pdf, "url_fetcher", recording)
     return calls
 
 
@@ -386,7 +388,7 @@ def test_citizen_input_is_printed_as_text_and_fetches_nothing(
     address = f"{image} {link} file:///etc/passwd <script>alert(1)</script>"
     dossier = received(world, applicant_address=address, applicant_name="Nguyễn Thị Ánh")
 
-    html, pdf = documents.render_pdf("01", documents.slip_context(dossier, "01"))
+    html, pdf = render.render_pdf("01", contexts.slip_context(dossier, "01"))
 
     # Nothing reached the trap, and the renderer never even asked for it.
     assert hits == []
@@ -413,7 +415,7 @@ def test_a_withdrawal_reason_with_markup_is_printed_as_text(
         services.dossier_submit(dossier=dossier, actor=world.citizen)
         services.dossier_withdraw(dossier=dossier, actor=world.citizen, reason=reason)
 
-    _html, pdf = documents.render_pdf("05", documents.slip_context(dossier, "05"))
+    _html, pdf = render.render_pdf("05", contexts.slip_context(dossier, "05"))
 
     assert hits == []
     assert not [url for url in fetched if f":{port}" in url or "passwd" in url]
@@ -432,30 +434,30 @@ def test_a_withdrawal_reason_with_markup_is_printed_as_text(
     ],
 )
 def test_the_fetcher_refuses_anything_but_static_files(url: str) -> None:
-    with pytest.raises(documents.ForbiddenURL):
-        documents.url_fetcher(url)
+    with pytest.raises(core_pdf.ForbiddenURL):
+        core_pdf.url_fetcher(url)
 
 
 def test_the_fetcher_refuses_to_climb_out_of_static() -> None:
-    root = documents.static_dir().as_uri()
+    root = core_pdf.static_dir().as_uri()
     for url in (f"{root}/../pyproject.toml", f"{root}/fonts/../../pyproject.toml"):
-        with pytest.raises(documents.ForbiddenURL):
-            documents.url_fetcher(url)
+        with pytest.raises(core_pdf.ForbiddenURL):
+            core_pdf.url_fetcher(url)
 
 
 def test_the_fetcher_serves_static_files_by_path_and_by_url() -> None:
-    root = documents.static_dir()
-    css = documents.url_fetcher((root / "documents" / "slip.css").as_uri())
+    root = core_pdf.static_dir()
+    css = core_pdf.url_fetcher((root / "documents" / "slip.css").as_uri())
     assert css.mime_type == "text/css"
     assert b"@font-face" in css.body
 
     site = settings.SITE_URL.rstrip("/")
-    font = documents.url_fetcher(f"{site}/static/fonts/LiberationSerif-Regular.ttf")
+    font = core_pdf.url_fetcher(f"{site}/static/fonts/LiberationSerif-Regular.ttf")
     assert font.body == (root / "fonts" / "LiberationSerif-Regular.ttf").read_bytes()
     # "/static/…" resolved against the renderer's file: base URL.
-    assert documents.url_fetcher("file:///static/documents/slip.css").body == css.body
+    assert core_pdf.url_fetcher("file:///static/documents/slip.css").body == css.body
 
-    qr = documents.url_fetcher(documents.qr_data_uri("https://example.vn/tra-cuu/X/"))
+    qr = core_pdf.url_fetcher(core_pdf.qr_data_uri("https://example.vn/tra-cuu/X/"))
     assert qr.mime_type == "image/svg+xml"
     assert qr.body.startswith(b"<svg")
 
@@ -482,7 +484,7 @@ def test_slips_embed_the_bundled_liberation_serif_with_vietnamese_glyphs(
 ) -> None:
     dossier = received(world)
 
-    _html, pdf = documents.render_pdf("01", documents.slip_context(dossier, "01"))
+    _html, pdf = render.render_pdf("01", contexts.slip_context(dossier, "01"))
 
     fonts = embedded_fonts(pdf)
     assert fonts
@@ -506,11 +508,11 @@ def test_the_bare_render_uses_the_same_fonts_and_fetcher(fetched: list[str]) -> 
         "<body><p>Nguyễn Thị Ánh</p></body></html>"
     )
 
-    pdf = documents.html_to_pdf(html)
+    pdf = core_pdf.html_to_pdf(html)
 
     assert "Nguyễn Thị Ánh" in pdf_text(pdf)
     assert all("Liberation-Serif" in name for name, _program in embedded_fonts(pdf))
-    assert documents.font_config() is documents.font_config()
+    assert core_pdf.font_config() is core_pdf.font_config()
     assert any(url.endswith("documents/slip.css") for url in fetched)
 
 
@@ -532,12 +534,12 @@ def test_the_bare_render_uses_the_same_fonts_and_fetcher(fetched: list[str]) -> 
     ],
 )
 def test_the_place_and_date_line(date: datetime.date, phrase: str) -> None:
-    assert documents.vn_date_phrase("Đồng Nai", date) == phrase
+    assert wording.vn_date_phrase("Đồng Nai", date) == phrase
 
 
 def test_the_moment_phrase_is_local_time() -> None:
     moment = datetime.datetime(2025, 1, 23, 1, 5, tzinfo=datetime.UTC)
-    assert documents.vn_moment_phrase(moment) == "08 giờ 05 phút, ngày 23 tháng 01 năm 2025"
+    assert wording.vn_moment_phrase(moment) == "08 giờ 05 phút, ngày 23 tháng 01 năm 2025"
 
 
 # --- the issuing body --------------------------------------------------------------------------
@@ -551,15 +553,15 @@ def test_the_header_names_the_governing_body_and_the_place(db: None) -> None:
         return cast(Agency, AgencyFactory(**values))
 
     dong_nai = agency(name="Sở Tư pháp tỉnh Đồng Nai")
-    assert documents.governing_body(dong_nai) == "UBND TỈNH ĐỒNG NAI"
-    assert documents.place_name(dong_nai) == "Đồng Nai"
+    assert wording.governing_body(dong_nai) == "UBND TỈNH ĐỒNG NAI"
+    assert wording.place_name(dong_nai) == "Đồng Nai"
 
     ha_noi = ProvinceFactory(
         code=1, name="Thành phố Hà Nội", division_type="thành phố trung ương", codename="ha_noi"
     )
     city_department = agency(province=ha_noi, name="Sở Tư pháp thành phố Hà Nội")
-    assert documents.governing_body(city_department) == "UBND THÀNH PHỐ HÀ NỘI"
-    assert documents.place_name(city_department) == "Hà Nội"
+    assert wording.governing_body(city_department) == "UBND THÀNH PHỐ HÀ NỘI"
+    assert wording.place_name(city_department) == "Hà Nội"
 
     ward = CommuneFactory(name="Phường Trấn Biên")
     committee = agency(
@@ -574,5 +576,5 @@ def test_the_header_names_the_governing_body_and_the_place(db: None) -> None:
         commune=ward,
         parent=committee,
     )
-    assert documents.governing_body(centre) == "UBND PHƯỜNG TRẤN BIÊN"
-    assert documents.place_name(centre) == "Trấn Biên"
+    assert wording.governing_body(centre) == "UBND PHƯỜNG TRẤN BIÊN"
+    assert wording.place_name(centre) == "Trấn Biên"

@@ -16,8 +16,8 @@ from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from dossiers import documents, notifications, services
-from dossiers.errors import DossierError, DossierNotFound, TransitionConflict
+from core.errors import DossierError, DossierNotFound, TransitionConflict
+from dossiers import notifications, services
 from dossiers.models import (
     Dossier,
     DossierEvent,
@@ -27,6 +27,7 @@ from dossiers.models import (
     PaymentStatus,
     State,
 )
+from dossiers.slips import contexts, render
 from tests.dossiers.factories import (
     World,
     WorldFees,
@@ -426,7 +427,7 @@ def test_the_receipt_slip_and_its_email_show_the_fees_in_dong(world, fees):
             fees=[services.FeeChoice(fees.standard.pk), services.FeeChoice(fees.copy.pk, 2)],
         )
     dossier.refresh_from_db()
-    _html, pdf = documents.render_pdf("01", documents.slip_context(dossier, "01"))
+    _html, pdf = render.render_pdf("01", contexts.slip_context(dossier, "01"))
     text = pdf_text(pdf)
     assert "7. Phí, lệ phí: 210.000 đ" in text
     assert "200.000 đ" in text and "2 × 5.000 đ" in text

@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.core import mail
 
-from dossiers import documents, notifications, services
+from dossiers import notifications, services
 from dossiers.models import DossierEvent, IssuedSlip, Notification, State
+from dossiers.slips import render
 from tests.dossiers.factories import World, draft_with_files, make_pdf_upload
 from tests.dossiers.test_documents import MONDAY_8AM, at, pdf_text
 
@@ -64,8 +65,8 @@ def test_slip_numbers_follow_the_order_of_the_acts_not_of_the_downloads(world: W
         services.dossier_receive(dossier=second, actor=world.clerk)
 
     # The second receipt is downloaded first: it keeps the number of its reception.
-    assert "Số: 02/TNHS" in pdf_text(documents.slip_pdf(second, "01"))
-    assert "Số: 01/TNHS" in pdf_text(documents.slip_pdf(first, "01"))
+    assert "Số: 02/TNHS" in pdf_text(render.slip_pdf(second, "01"))
+    assert "Số: 01/TNHS" in pdf_text(render.slip_pdf(first, "01"))
     assert IssuedSlip.objects.get(dossier=first, form="01").issued_at == first.received_at
 
 

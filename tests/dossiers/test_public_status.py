@@ -258,16 +258,17 @@ def test_the_limit_is_per_client_address_behind_the_proxy(client, world, lookup_
 def test_the_receipt_prints_the_secret_and_its_qr_code_carries_it(world):
     from django.conf import settings
 
-    from dossiers import documents
+    from core import pdf as core_pdf
+    from dossiers.slips import contexts, render
 
     dossier = build_dossier(world, State.RECEIVED)
-    context = documents.slip_context(dossier, "01")
+    context = contexts.slip_context(dossier, "01")
     with_secret = f"{settings.SITE_URL.rstrip('/')}{track_url(dossier.code, dossier.lookup_secret)}"
 
-    html = documents.render_html("01", context)
+    html = render.render_html("01", context)
 
     assert f"<strong>{dossier.lookup_secret}</strong>" in html
-    assert context["qr_data_uri"] == documents.qr_data_uri(with_secret)
+    assert context["qr_data_uri"] == core_pdf.qr_data_uri(with_secret)
     assert dossier.lookup_secret not in context["tracking_url"]  # the printed address
 
 

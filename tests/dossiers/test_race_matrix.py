@@ -19,8 +19,8 @@ from django.utils.timezone import now as timezone_now
 from django_fsm import has_transition_perm
 
 from accounts.models import User
+from core.errors import TransitionConflict
 from dossiers import services
-from dossiers.errors import TransitionConflict
 from dossiers.models import (
     SETTLED_STATES,
     Decision,

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 
+from core.errors import TransitionConflict
 from dossiers import services
-from dossiers.errors import TransitionConflict
 from dossiers.models import Dossier, DossierEvent, State
 from tests.factories import (
     AgencyFactory,

@@ -4,8 +4,9 @@ declared representative with the authorisation attached: never silently in anoth
 import pytest
 from django.urls import reverse
 
-from dossiers import documents, services
+from dossiers import services
 from dossiers.models import Dossier, FilingCapacity, State
+from dossiers.slips import contexts, render
 from tests.dossiers.factories import World, make_pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +161,7 @@ def test_a_representative_files_with_the_authorisation_and_everyone_sees_who_fil
     assert "Giấy ủy quyền số 12/2025" in staff_page
 
     services.dossier_receive(dossier=dossier, actor=world.clerk)
-    receipt = documents.render_html("01", documents.slip_context(dossier, "01"))
+    receipt = render.render_html("01", contexts.slip_context(dossier, "01"))
     assert PRINCIPAL in receipt
     assert f"Người được ủy quyền nộp hồ sơ: {world.citizen.full_name}" in receipt
     assert "Giấy ủy quyền số 12/2025" in receipt

@@ -759,8 +759,8 @@ def test_group_membership_alone_gives_a_person_their_queue(world, as_user):
     ],
 )
 def test_the_slips_on_the_staff_page_are_those_the_documents_module_offers(world, state):
-    from dossiers import documents
+    from dossiers.slips import catalogue
 
     dossier = build_dossier(world, state)
     rows = selectors_staff.history(dossier.events.order_by("created_at", "pk"))
-    assert selectors_staff.slips_of(dossier, rows) == list(documents.AVAILABLE_FORMS(dossier))
+    assert selectors_staff.slips_of(dossier, rows) == list(catalogue.AVAILABLE_FORMS(dossier))

@@ -4,8 +4,8 @@ to the person who did its work, and every step of a returned dossier is done."""
 import pytest
 from django.urls import reverse
 
+from core.errors import DossierError
 from dossiers import selectors_staff, services
-from dossiers.errors import DossierError
 from dossiers.models import Decision, Dossier, State, StepState
 from procedures.models import ProcessStep
 from tests.dossiers.factories import World, draft_with_files, make_pdf_upload

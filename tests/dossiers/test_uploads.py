@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import DossierError
 from dossiers import services, uploads
-from dossiers.errors import DossierError
 from dossiers.models import Channel, Dossier, DossierComponent, State
 from dossiers.orphans import sweep_orphan_files
 from tests.dossiers.factories import World, build_dossier, make_pdf_upload

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import NationalIdVerification, User
 from accounts.services import national_id_verify
+from core.errors import DossierNotFound
 from dossiers import services
 from dossiers.models import Dossier, State
 from tests.dossiers.factories import World, another_citizen, make_pdf_upload
@@ -120,7 +121,7 @@ def test_an_old_counter_dossier_on_a_squatters_account_is_hidden_from_it(
     client.force_login(squatter)
     assert client.get(reverse("dossiers:detail", args=[dossier.ref])).status_code == 404
     assert dossier.code not in client.get(reverse("dossiers:mine")).content.decode()
-    with pytest.raises(services.DossierNotFound):
+    with pytest.raises(DossierNotFound):
         services.dossier_withdraw(dossier=dossier, actor=squatter, reason="Không cần nữa.")
 
 

@@ -1,4 +1,10 @@
-"""Domain errors of the dossier workflow, each with a message for the user."""
+"""Domain errors, each with a message for the user: a service refuses with one of these, a
+page puts it back on its form and the API answers it as 400 / 404 / 409
+(``core.api.api_exception_handler``).
+
+They began as the dossier workflow's (hence the names) and every app raises them now: the
+uploads and quotas, the apology letters, the API's own checks.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
