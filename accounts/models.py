@@ -1,4 +1,4 @@
-"""People (DESIGN §1, §3): citizens with a profile that prefills every dossier, and staff
+"""People (docs/design.md §1, §3): citizens with a profile that prefills every dossier, and staff
 who belong to an agency (and a department inside it where needed).
 
 Roles are Django groups holding permission codenames (created by a data migration); code

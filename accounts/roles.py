@@ -1,6 +1,6 @@
 """Who may do what, in one place: the permission codenames the code checks, the questions it
 asks about a person (is a clerk, is an approver, may sign a letter, …) and the roles of
-DESIGN §1 as groups of those codenames.
+docs/design.md §1 as groups of those codenames.
 
 One module rather than a separate ``accounts/permissions.py``: the codenames, the predicates
 reading them and the groups granting them change together (a new role is a new codename, a
@@ -74,7 +74,7 @@ def may_file_online(user: "User") -> bool:
 
 
 def is_staff_member(user: "User") -> bool:
-    """Staff belong to an agency; citizens do not (DESIGN §3)."""
+    """Staff belong to an agency; citizens do not (docs/design.md §3)."""
     return bool(user.is_authenticated and user.is_active and user.agency_id is not None)
 
 

@@ -1,4 +1,4 @@
-"""The organisation model (DESIGN §3): administrative units and the agencies that receive
+"""The organisation model (docs/design.md §3): administrative units and the agencies that receive
 and settle dossiers.
 
 Provinces and communes are reference data loaded from the `vietnam-provinces` package
@@ -108,7 +108,7 @@ class Agency(models.Model):
         on_delete=models.PROTECT,
         related_name="predecessors",
     )
-    # Office hours (DESIGN §6): two sessions a day, default 07:30–11:30 and 13:00–17:00.
+    # Office hours (docs/design.md §6): two sessions a day, default 07:30–11:30 and 13:00–17:00.
     morning_start = models.TimeField(_("sáng từ"), default=datetime.time(7, 30))
     morning_end = models.TimeField(_("sáng đến"), default=datetime.time(11, 30))
     afternoon_start = models.TimeField(_("chiều từ"), default=datetime.time(13, 0))

@@ -1,4 +1,4 @@
-"""The heads' morning digest (DESIGN §7, §9): no late dossier goes unnoticed.
+"""The heads' morning digest (docs/design.md §7, §9): no late dossier goes unnoticed.
 
 Each working morning every department head and centre supervisor with something to act on
 gets one e-mail, in their language: how many of their dossiers are due soon, overdue and

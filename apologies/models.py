@@ -1,4 +1,4 @@
-"""Apology letters (form 04, DESIGN §7): exactly one per dossier and overdue episode.
+"""Apology letters (form 04, docs/design.md §7): exactly one per dossier and overdue episode.
 
 The law (Decree 118/2025) asks the agency at fault to apologise in writing, at least one
 day before the deadline, with the reason and a new return date, signed by its head; the
@@ -50,7 +50,7 @@ class ApologyLetter(models.Model):
     )
     number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
-    # What the letter says, pre-filled from the dossier (DESIGN §7) and editable by the head.
+    # What the letter says, pre-filled from the dossier (docs/design.md §7) and editable by the head.
     addressee = models.CharField(_("kính gửi"), max_length=255)
     applicant_national_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
     received_at = models.DateTimeField(_("ngày tiếp nhận"))

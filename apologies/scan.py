@@ -1,4 +1,4 @@
-"""The deadline scan (DESIGN §7, issue 4 item 1).
+"""The deadline scan (docs/design.md §7, issue 4 item 1).
 
 A handful of set-based UPDATE statements over indexed columns — no Python loop over open
 dossiers — safe to run twice: every statement only touches rows whose flag is still empty.

@@ -1,4 +1,4 @@
-"""The heads' and the supervisor's lists (DESIGN §7, §9; issue 4 item 3).
+"""The heads' and the supervisor's lists (docs/design.md §7, §9; issue 4 item 3).
 
 A department head sees the dossiers whose responsible unit (or, before the scan named one,
 the step holding them) is their department; a centre supervisor sees the whole province.

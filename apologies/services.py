@@ -1,4 +1,4 @@
-"""Apology letters: draft, render, issue (DESIGN §7, issue 4 item 2)."""
+"""Apology letters: draft, render, issue (docs/design.md §7, issue 4 item 2)."""
 
 import datetime
 import logging

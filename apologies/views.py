@@ -1,4 +1,4 @@
-"""The overdue pages (DESIGN §7, §9; issue 4 item 3): the department head's and the centre
+"""The overdue pages (docs/design.md §7, §9; issue 4 item 3): the department head's and the centre
 supervisor's due-soon / overdue / escalated lists, the letters waiting for the head's
 signature, one letter to review, edit and issue, and its PDF.
 

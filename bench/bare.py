@@ -1,4 +1,4 @@
-"""The bare references of DESIGN §12: the least work that does the same job, measured in the
+"""The bare references of docs/design.md §12: the least work that does the same job, measured in the
 same run on the same data, so a figure is read as a ratio to what the machine can do.
 
 - P1: one ``UPDATE … WHERE due_at < now()`` with a partial index of its own, on a copy

@@ -8,7 +8,7 @@ late), some wait for the citizen to collect the result, some are being appraised
 for a supplement or a payment, a few were refused, withdrawn or stopped, a few are drafts.
 
 On top of that, about 6.5 % are *stuck*: in progress, past their deadline, and not yet seen
-by the deadline scan (DESIGN §12 P1: ≈65,000 of 1,000,000). Their ids are kept in the table
+by the deadline scan (docs/design.md §12 P1: ≈65,000 of 1,000,000). Their ids are kept in the table
 ``bench_fresh`` so a later run (``--keep``) can clear what the scan wrote and start again.
 
 Rows are built in Python and streamed with psycopg's ``COPY`` into the dossier, step and

@@ -1,4 +1,4 @@
-"""P1–P6 of DESIGN §12, one function each, every figure beside its bare reference.
+"""P1–P6 of docs/design.md §12, one function each, every figure beside its bare reference.
 
 Each function takes the run's ``Context`` and returns a ``Result``: the figures (a flat dict
 of numbers, written to the JSON), one line for the table, and whether the target of §12

@@ -131,7 +131,13 @@ def load_demo_dossiers(
         services.dossier_receive(dossier=dossier, actor=commune_clerk)
         services.dossier_hand_over(dossier=dossier, actor=commune_clerk)
         services.dossier_propose(
-            dossier=dossier, actor=staff["commune_specialist"], decision=Decision.GRANTED
+            dossier=dossier,
+            actor=staff["commune_specialist"],
+            decision=Decision.GRANTED,
+            # A grant comes with its result document: the head approves what is handed over.
+            result_file=SimpleUploadedFile(
+                "trich-luc-khai-sinh.pdf", DEMO_PDF, content_type="application/pdf"
+            ),
         )
         services.dossier_approve(dossier=dossier, actor=staff["commune_head"])
         return services.dossier_return(dossier=dossier, actor=commune_clerk)

@@ -275,7 +275,7 @@ class TrackView(APIView):
         if not (secret and secret_matches(code, secret)):
             return Response(body)
         # Written out rather than through TrackOut (which documents it): on the busiest
-        # public read the serializer cost a fifth of the request (DESIGN §12 P3).
+        # public read the serializer cost a fifth of the request (docs/design.md §12 P3).
         body.update(
             {
                 "details": True,

@@ -1,4 +1,4 @@
-"""The dossier and its life through the "4 on-site" stages (DESIGN §5, §6).
+"""The dossier and its life through the "4 on-site" stages (docs/design.md §5, §6).
 
 The workflow is declared here with django-fsm-2: a protected state field, one transition
 per business verb, a permission on each. Transition bodies change fields only; the services
@@ -279,7 +279,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
     closed_reason = models.TextField(_("lý do kết thúc"), blank=True)
 
-    # Set by the deadline scan (DESIGN §7), never by hand.
+    # Set by the deadline scan (docs/design.md §7), never by hand.
     due_soon_at = models.DateTimeField(_("sắp đến hạn từ"), null=True, blank=True)
     overdue_since = models.DateTimeField(_("quá hạn từ"), null=True, blank=True)
     responsible_agency = models.ForeignKey(
@@ -301,10 +301,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     escalated_at = models.DateTimeField(_("chuyển giám sát từ"), null=True, blank=True)
     # Working seconds from the start of the clock to the decision, on the province's default
     # calendar, stored when the head approves: the statistics sum it instead of computing
-    # it for every row on every read (DESIGN §9, §12 P5).
+    # it for every row on every read (docs/design.md §9, §12 P5).
     decided_working_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # When the worker made the draft apology of the first overdue episode: the scan's "letters
-    # still missing" reads only the flagged dossiers without one (DESIGN §12 P1).
+    # still missing" reads only the flagged dossiers without one (docs/design.md §12 P1).
     apology_drafted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
@@ -321,7 +321,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 name="dossier_agency_queue",
             ),
             # The clerk's queue page in its own order (oldest first), so the first 50 rows
-            # are read straight from the index (DESIGN §12 P4). The states are the clerk's
+            # are read straight from the index (docs/design.md §12 P4). The states are the clerk's
             # queue's (``selectors_staff.CLERK_STATES``).
             models.Index(
                 fields=["agency", "submitted_at", "id"],
@@ -392,7 +392,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 )
             ),
             # What each step of the deadline scan looks for, in a partial index of its own: a
-            # scan with nothing new reads next to nothing (DESIGN §12 P1).
+            # scan with nothing new reads next to nothing (docs/design.md §12 P1).
             models.Index(
                 fields=["due_at"],
                 name="dossier_due_soon_todo",
@@ -409,7 +409,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 condition=Q(escalated_at__isnull=True, overdue_since__isnull=False),
             ),
             # Everything the department statistics read, so they read this and not the rows
-            # (DESIGN §12 P5; ``dossiers.statistics``).
+            # (docs/design.md §12 P5; ``dossiers.statistics``).
             models.Index(
                 fields=["received_at"],
                 include=[
@@ -450,7 +450,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         return self.code or str(self.uuid)
 
     # Labels straight from the enums: Django's get_FOO_display() rebuilds a dict of the
-    # choices on every call, a fifth of the clerk queue's rendering (DESIGN §12 P4).
+    # choices on every call, a fifth of the clerk queue's rendering (docs/design.md §12 P4).
     @property
     def state_label(self) -> str:
         return str(State(self.state).label)
@@ -747,7 +747,7 @@ class PaymentPurpose(models.TextChoices):
 
 
 class Payment(models.Model):
-    """Money received for a dossier, with the number of its receipt (DESIGN §14).
+    """Money received for a dossier, with the number of its receipt (docs/design.md §14).
 
     The only way a dossier becomes paid. Recorded by the one-stop clerk at the counter (the
     fees) or when the financial obligation is confirmed; never edited. A receipt number is
@@ -1011,7 +1011,7 @@ class Notification(models.Model):
 
 
 class IssuedSlip(models.Model):
-    """An official form issued for a dossier (DESIGN §8), with the number it was given.
+    """An official form issued for a dossier (docs/design.md §8), with the number it was given.
 
     The number is assigned once, from the agency's yearly counter, the first time the slip
     is produced; every later download shows the same number. Form 02 is issued once per

@@ -1,4 +1,4 @@
-"""Telling the citizen (DESIGN §5, issue 3 item 6).
+"""Telling the citizen (docs/design.md §5, issue 3 item 6).
 
 Each event that concerns the citizen — reception, a supplement request, a refusal, the
 result ready, the result returned — becomes one e-mail (and one SMS through the backend

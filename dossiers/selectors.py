@@ -49,7 +49,7 @@ SUPPLEMENT_STATES = (State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT)
 # States in which the due moment still matters to the citizen.
 COUNTDOWN_STATES = (State.RECEIVED, State.IN_APPRAISAL, *PAUSED_STATES)
 
-# The 4 on-site stages (DESIGN §5) and the stage each state belongs to. Context "stage": the
+# The 4 on-site stages (docs/design.md §5) and the stage each state belongs to. Context "stage": the
 # same Vietnamese words are verbs on the staff buttons, and English needs a noun here.
 STAGES = (
     (1, pgettext_lazy("stage", "Hướng dẫn")),
@@ -267,7 +267,7 @@ def available_slips(dossier: Dossier) -> list[tuple[str, str]]:
 
 def result_delivered_online(dossier: Dossier) -> bool:
     """The citizen who chose online return gets the result document itself once it is
-    returned: on the dossier page and with the "returned" e-mail (DESIGN §14)."""
+    returned: on the dossier page and with the "returned" e-mail (docs/design.md §14)."""
     return bool(
         dossier.state == State.RETURNED
         and dossier.return_channel == ReturnChannel.ONLINE
@@ -286,7 +286,7 @@ def result_document(dossier: Dossier) -> tuple[str, str, bytes]:
     return f"{dossier.code}-ket-qua{extension}", content_type, content
 
 
-# --- fees and payments (DESIGN §14) ------------------------------------------------------------
+# --- fees and payments (docs/design.md §14) ------------------------------------------------------------
 
 # Before reception the citizen sees the fees that may apply; reception decides which do.
 BEFORE_RECEPTION = (State.DRAFT, State.SUBMITTED, State.SUPPLEMENT_REQUESTED)
@@ -409,7 +409,7 @@ def normalise_code(code: str) -> str:
 
 
 def public_status(code: str) -> PublicStatus | None:
-    """The most requested read of the portal (DESIGN §12 P3), so one indexed lookup written
+    """The most requested read of the portal (docs/design.md §12 P3), so one indexed lookup written
     as SQL: the ORM's query building cost more than the lookup itself."""
     with connection.cursor() as cursor:
         cursor.execute(_public_status_sql(), [normalise_code(code), State.DRAFT.value])

@@ -49,7 +49,7 @@ from procedures.models import Component, Procedure
 
 QUEUE_PER_PAGE = 50
 
-# What each role works on (DESIGN §5): the one-stop section at reception and return, the
+# What each role works on (docs/design.md §5): the one-stop section at reception and return, the
 # departments while the dossier is appraised.
 CLERK_STATES = (
     State.SUBMITTED,
@@ -157,7 +157,7 @@ def _sorted(dossiers: QuerySet[Dossier], sort: str) -> QuerySet[Dossier]:
 
 
 class Deadline(models.TextChoices):
-    """The deadline filter, from the flags the deadline scan sets (DESIGN §7)."""
+    """The deadline filter, from the flags the deadline scan sets (docs/design.md §7)."""
 
     DUE_SOON = "sap_den_han", _("Sắp đến hạn")
     OVERDUE = "qua_han", _("Quá hạn")
@@ -238,7 +238,7 @@ def queue_procedures(user: User) -> QuerySet[Procedure]:
     if not is_staff_member(user):
         return Procedure.objects.none()
     # The LIMIT keeps PostgreSQL from turning the IN into a semi-join probed per procedure
-    # through the procedure index (1.6 s with 1,000,000 dossiers, DESIGN §12 P4): the
+    # through the procedure index (1.6 s with 1,000,000 dossiers, docs/design.md §12 P4): the
     # queue's few thousand rows are read once through the queue index and deduplicated.
     # No province's catalogue comes near the bound.
     in_queue = (
@@ -415,7 +415,7 @@ class Checklist:
 def files_and_checklist(dossier: Dossier) -> tuple[list[DossierComponent], Checklist]:
     """The dossier's files, and every component of its procedure version, present or
     missing, in ONE query: the version's components UNION ALL the dossier's files (the
-    page's query budget has no room for a second one, DESIGN §12 P4)."""
+    page's query budget has no room for a second one, docs/design.md §12 P4)."""
     components = (
         Component.objects.filter(version_id=dossier.version_id)
         .order_by()

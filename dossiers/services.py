@@ -1,4 +1,4 @@
-"""The dossier workflow's write side (DESIGN §5, §6).
+"""The dossier workflow's write side (docs/design.md §5, §6).
 
 Every action is a keyword-only service: one transaction, the dossier row locked with
 ``select_for_update``, the django-fsm transition (which checks source state and the actor's

@@ -1,4 +1,4 @@
-"""Department statistics and the progress group of the service index (DESIGN §9).
+"""Department statistics and the progress group of the service index (docs/design.md §9).
 
 Decision 766/QĐ-TTg measures an agency's progress by its on-time rate: the dossiers settled
 on time plus those in progress within time, over the dossiers received or processed in the
@@ -238,7 +238,7 @@ def department_statistics(
     """  # noqa: S608 - table names are ours, every value is a parameter
     with transaction.atomic(), connection.cursor() as cursor:
         # Room to sort the per-version groups in memory: with the default 4 MB the workers
-        # spill to disk (1.10 s → 0.70 s over 1,000,000 dossiers, DESIGN §12 P5).
+        # spill to disk (1.10 s → 0.70 s over 1,000,000 dossiers, docs/design.md §12 P5).
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         rows = cursor.fetchall()

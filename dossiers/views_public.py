@@ -1,4 +1,4 @@
-"""The public status page: anyone with a dossier's code sees its state (DESIGN §1, §13).
+"""The public status page: anyone with a dossier's code sees its state (docs/design.md §1, §13).
 
 Codes are sequential, so the code alone shows no more than the state. The rest — procedure,
 agency, the applicant's masked name, dates — needs the dossier's lookup secret, printed on

@@ -300,7 +300,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
-    # The deadline scan (DESIGN §7): flags due-soon and overdue dossiers, drafts letters.
+    # The deadline scan (docs/design.md §7): flags due-soon and overdue dossiers, drafts letters.
     "scan-deadlines": {
         "task": "apologies.scan_deadlines",
         "schedule": crontab(minute=f"*/{DEADLINE_SCAN_MINUTES}"),

@@ -1,4 +1,4 @@
-"""Admin for the procedure catalogue (DESIGN §4).
+"""Admin for the procedure catalogue (docs/design.md §4).
 
 Saving a version whose steps do not fit its time limit shows the error on the form and
 stores nothing: the steps formset sums the budgets of the rows being kept and compares them

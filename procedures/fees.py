@@ -1,5 +1,5 @@
 """The structure of a fee schedule: lines always charged, groups of alternatives, lines on
-request (DESIGN §14). Pure functions over fee lines, shared by the catalogue services, the
+request (docs/design.md §14). Pure functions over fee lines, shared by the catalogue services, the
 admin, the guidance page and the dossier's reception."""
 
 from collections.abc import Iterable, Sequence

@@ -1,4 +1,4 @@
-"""The procedure catalogue (DESIGN §4).
+"""The procedure catalogue (docs/design.md §4).
 
 A procedure is versioned by effective date: a dossier keeps the version in force when it
 was received. Time limits are stored in working hours (1 working day = 8 hours).
@@ -203,7 +203,7 @@ class Component(models.Model):
 
 
 class FeeKind(models.TextChoices):
-    """How a fee line applies to a dossier (DESIGN §14)."""
+    """How a fee line applies to a dossier (docs/design.md §14)."""
 
     ALWAYS = "always", _("Luôn thu")
     ALTERNATIVE = "alternative", _("Một trong các mức")

@@ -1,4 +1,4 @@
-"""Reads of the procedure catalogue (DESIGN §4) for the public pages and the API.
+"""Reads of the procedure catalogue (docs/design.md §4) for the public pages and the API.
 
 Each selector loads what its page shows in a fixed number of queries, whatever the number
 of procedures: the version in force is prefetched into ``versions_in_force`` (newest first),

@@ -1,4 +1,4 @@
-"""Writes to the procedure catalogue (DESIGN §4).
+"""Writes to the procedure catalogue (docs/design.md §4).
 
 A procedure version is created or changed only through these services: they check that the
 internal process fits the statutory time limit, that the validity period is ordered and does

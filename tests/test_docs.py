@@ -37,10 +37,9 @@ PLANNED = {"docs/legal.md"}
 # ``docs/adr/0014-…md``, ``docs/adr/0014`` (a prefix of one), ``docs/design.md``; not the
 # ``api/docs/`` route.
 DOC_PATH = re.compile(r"(?<![\w/.-])docs/[A-Za-z0-9_./-]*[A-Za-z0-9_/-]")
-# ``docs/design.md §7, §9``, ``docs/design.md §12 P1`` (and, until the lead rewrites them,
-# the same citations written ``DESIGN §7``).
+# ``docs/design.md §7, §9``, ``docs/design.md §12 P1``.
 CITATION = re.compile(
-    r"(?:docs/design\.md|\bDESIGN)\s*"
+    r"docs/design\.md\s*"
     r"((?:§\s*\d+(?:\.\d+)*(?:\s+P\d+)?(?:\s*(?:,|;|and|&)\s*(?=§))?)+)"
 )
 SECTION = re.compile(r"§\s*(\d+(?:\.\d+)*)(?:\s+(P\d+))?")
@@ -134,3 +133,10 @@ def test_every_design_section_cited_is_a_heading() -> None:
                 unknown.append(f"{where}: {citation} (no heading {figure})")
     assert cited, "no citation of the design found: the pattern no longer matches the code's"
     assert not unknown, "sections of docs/design.md cited but missing:\n" + "\n".join(unknown)
+
+
+def test_no_citation_points_outside_the_repository() -> None:
+    """The brief the project grew from is not in the repository: the code cites its own
+    docs/design.md, never the outside brief by its own name and section sign."""
+    outside = [where for where, _ in _citations(re.compile(r"\bDESIGN\s*§"))]
+    assert not outside, "cite docs/design.md instead:\n" + "\n".join(outside)

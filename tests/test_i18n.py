@@ -1,4 +1,4 @@
-"""Vietnamese by default, English available (DESIGN §10, issue 2).
+"""Vietnamese by default, English available (docs/design.md §10, issue 2).
 
 Three guards on the English catalogue, so that a string added later cannot slip through:
 every entry of ``locale/en/LC_MESSAGES/django.po`` is translated (no empty msgstr, nothing

@@ -1,4 +1,4 @@
-"""The working-time engine (DESIGN §6): pure deadline arithmetic, no ORM.
+"""The working-time engine (docs/design.md §6): pure deadline arithmetic, no ORM.
 
 Everything here takes a `WorkCalendar` (office periods, time zone, administrator overrides)
 and timezone-aware datetimes, and returns aware datetimes in the calendar's time zone

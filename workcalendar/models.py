@@ -1,4 +1,4 @@
-"""Calendar overrides an administrator enters on top of `holidays.VN` (DESIGN §6).
+"""Calendar overrides an administrator enters on top of `holidays.VN` (docs/design.md §6).
 
 The Prime Minister fixes the Tết and 2 September days each year, and an agency may close
 for other reasons: an override declares one date an extra day off or an extra working day,

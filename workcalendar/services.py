@@ -1,4 +1,4 @@
-"""Writes on the working calendar: the overrides an administrator enters (DESIGN §6).
+"""Writes on the working calendar: the overrides an administrator enters (docs/design.md §6).
 
 An override is refused (ValidationError on the field at fault, nothing stored) when:
 

@@ -1,4 +1,4 @@
-"""Official slips of a dossier (DESIGN §8): Django template → HTML → PDF with WeasyPrint.
+"""Official slips of a dossier (docs/design.md §8): Django template → HTML → PDF with WeasyPrint.
 
 The forms are those of Circular 03/2025/TT-VPCP, Annex I, laid out after the annex of
 Circular 01/2018/TT-VPCP: 01 receipt and appointment, 02 supplement request, 03 refusal,

@@ -1,4 +1,4 @@
-"""Apology letters exactly once, with real parts (issue 4 items 4 and 5, DESIGN §13).
+"""Apology letters exactly once, with real parts (issue 4 items 4 and 5, docs/design.md §13).
 
 A real Celery worker (prefork pool, ``tests/celery_worker.py``) takes the letter task from
 real Redis and writes to the same PostgreSQL database as the test; nothing runs eagerly.

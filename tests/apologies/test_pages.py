@@ -1,5 +1,5 @@
 """The heads' and the supervisor's overdue pages, the letter review and issue page, and what
-the citizen and the public see of the letter (issue 4 item 3; DESIGN §7)."""
+the citizen and the public see of the letter (issue 4 item 3; docs/design.md §7)."""
 
 import datetime
 import io

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 DOSSIER_APPS = {"dossiers", "apologies"}
-# Public by design (DESIGN §1: the public looks up a dossier's status by code); they show
+# Public by design (docs/design.md §1: the public looks up a dossier's status by code); they show
 # no personal data, which tests/dossiers/test_public_status.py checks.
 PUBLIC = {"dossiers:track", "api-track"}
 

@@ -1,4 +1,4 @@
-"""Official slips rendered to PDF (DESIGN §8; issue 3 item 5).
+"""Official slips rendered to PDF (docs/design.md §8; issue 3 item 5).
 
 Dossiers are walked through the real services at fixed moments (time-machine), each slip is
 rendered by WeasyPrint and its text read back with pypdf: what a citizen holding the paper

@@ -1,4 +1,4 @@
-"""Money right (DESIGN §14): fee lines chosen at reception, paid only with a receipt.
+"""Money right (docs/design.md §14): fee lines chosen at reception, paid only with a receipt.
 
 Alternatives are never added up; the one-stop clerk chooses the line that applies when the
 dossier is received (the default unless the applicant is entitled to another); returning

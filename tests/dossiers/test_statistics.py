@@ -1,4 +1,4 @@
-"""Department statistics (DESIGN §9, Decision 766/QĐ-TTg progress group) on a hand-built March.
+"""Department statistics (docs/design.md §9, Decision 766/QĐ-TTg progress group) on a hand-built March.
 
 The world's procedure takes 24 working hours (3 working days); nothing in February–April
 2025 is a holiday after Tết, so a dossier received on Monday 3 March at 09:00 is due on

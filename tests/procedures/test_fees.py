@@ -1,4 +1,4 @@
-"""The fee schedule (DESIGN §14): lines always charged, groups of alternatives, lines on
+"""The fee schedule (docs/design.md §14): lines always charged, groups of alternatives, lines on
 request; alternatives shown as "one of", never added up; money written "200.000 đ"."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The deadline engine on real Vietnamese calendars: tables of dates (DESIGN §6)."""
+"""The deadline engine on real Vietnamese calendars: tables of dates (docs/design.md §6)."""
 
 import datetime
 from decimal import Decimal

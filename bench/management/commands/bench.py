@@ -1,4 +1,4 @@
-"""``python manage.py bench``: the figures of DESIGN §12, each beside a bare reference.
+"""``python manage.py bench``: the figures of docs/design.md §12, each beside a bare reference.
 
 Creates its own PostgreSQL database (``--database-name``, default ``motcua_bench``), fills
 it with ``--scale`` dossiers (default 1,000,000) spread over the demo province, measures
@@ -57,7 +57,7 @@ NEEDS_WEB = {"P3", "P6"}
 
 
 class Command(BaseCommand):
-    help = "Đo P1–P6 của DESIGN §12 trên một cơ sở dữ liệu riêng, so với tham chiếu trần đo cùng lần chạy."
+    help = "Đo P1–P6 của docs/design.md §12 trên một cơ sở dữ liệu riêng, so với tham chiếu trần đo cùng lần chạy."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
