@@ -159,6 +159,8 @@ _DECLARED = (
         _("Yêu cầu thực hiện nghĩa vụ tài chính (tạm dừng tính hạn)"),
         _S + "dossier_request_payment",
         _F + "PaymentForm",
+        # The citizen must know what to pay: the clock waits for them.
+        notifies="payment_requested",
     ),
     Verb(
         "confirm_payment",

@@ -127,3 +127,25 @@ def test_a_result_ready_notice_has_no_slip(world: World):
 
     [message] = mail.outbox
     assert dossier.code in message.subject and message.attachments == []
+
+
+def test_a_financial_obligation_tells_the_citizen_what_to_pay(world: World):
+    """The clock waits for the citizen to pay: they are told how much, by e-mail and SMS."""
+    dossier = submitted(world)
+    with time_machine.travel(MONDAY_8AM, tick=False):
+        services.dossier_receive(dossier=dossier, actor=world.clerk)
+        services.dossier_hand_over(dossier=dossier, actor=world.clerk)
+        services.dossier_request_payment(
+            dossier=dossier, actor=world.specialist, amount=1_500_000, note="Lệ phí trước bạ."
+        )
+    mail.outbox.clear()
+
+    deliver(dossier, "request_payment")
+
+    [message] = mail.outbox
+    assert dossier.code in message.subject and "nghĩa vụ tài chính" in message.subject
+    assert "1.500.000 đ" in message.body and "Lệ phí trước bạ." in message.body
+    channels = Notification.objects.filter(event__action="request_payment").values_list(
+        "channel", "status"
+    )
+    assert sorted(channels) == [("email", "sent"), ("sms", "sent")]

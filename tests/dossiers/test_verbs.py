@@ -68,6 +68,6 @@ def test_only_the_verbs_that_notify_queue_a_task(db):
     assert Notification.objects.filter(event=received).count() == 2  # e-mail and SMS
 
 
-@pytest.mark.parametrize("name", ["hand_over", "propose", "send_back", "request_payment"])
+@pytest.mark.parametrize("name", ["hand_over", "propose", "send_back", "confirm_payment"])
 def test_verbs_that_tell_the_citizen_nothing_say_so(name):
     assert verbs.VERBS[name].notifies is None
