@@ -5,6 +5,8 @@ dossiers — safe to run twice: every statement only touches rows whose flag is 
 Per-dossier work (drafting letters) is enqueued after commit in chunks; the letters still
 missing after a lost queue are found again by the next scan, because the database, not the
 broker, says what is missing.
+
+Legal sources, and what of them is not verified: docs/legal.md#lateness-and-apology-letters.
 """
 
 import datetime
@@ -43,6 +45,7 @@ def due_soon_groups(now: datetime.datetime) -> list[tuple[Q, datetime.datetime]]
     """'One working day or less left' depends on each agency's calendar. Agencies with the
     default office hours and no overrides of their own share one threshold; the few others
     are grouped by theirs, so the update stays one statement per distinct calendar."""
+    # One working day, 8 working hours: project policy (docs/legal.md#due-soon).
     default_threshold = engine.add_working_time(calendar_for(None), now, 8).due_at
     special: dict[datetime.datetime, list[int]] = defaultdict(list)
     customised = Agency.objects.filter(

@@ -43,6 +43,8 @@ from dossiers.slips.wording import number_label
 
 def next_code(*, agency: Agency, day: datetime.date) -> str:
     """`<agency e-ID>-<YYMMDD>-<sequence>`: one atomic upsert, safe under concurrency."""
+    # Its legal basis (which circular, which date, which agency) is not verified:
+    # docs/legal.md#dossier-code.
     table = DailyCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -56,6 +58,7 @@ def next_code(*, agency: Agency, day: datetime.date) -> str:
 
 def next_form_number(*, agency: Agency | int, form: str, year: int) -> int:
     """The next number of ``form`` (its suffix: ``TNHS``, ``PXL``…) for the agency's year."""
+    # A yearly series per agency (Decree 30/2020); the suffixes are ours: docs/legal.md#slip-numbers.
     agency_id = agency if isinstance(agency, int) else agency.pk
     table = FormNumberCounter._meta.db_table
     with connection.cursor() as cursor:

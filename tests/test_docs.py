@@ -1,10 +1,12 @@
 """The project's own documents stay true to the code (issue 11 item 7).
 
-Three guards: the state chart in ``docs/architecture.md`` is the one the django-fsm-2
+Four guards: the state chart in ``docs/architecture.md`` is the one the django-fsm-2
 transitions of ``Dossier.state`` draw today (``manage.py statechart``); every ``docs/…``
-path the code, the templates, the scripts or the README cite exists; and every section of
+path the code, the templates, the scripts or the README cite exists; every section of
 the design a comment cites (``docs/design.md §7``, ``§12 P1``) is a heading of
-``docs/design.md``, so a citation never points at nothing.
+``docs/design.md``; and every rule of the legal sources a comment cites
+(``docs/legal.md#reception``) is a heading of ``docs/legal.md``, so a citation never points
+at nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dossiers.management.commands import statechart
 
 ROOT = Path(settings.BASE_DIR)
 DESIGN = ROOT / "docs" / "design.md"
+LEGAL = ROOT / "docs" / "legal.md"
 
 # Where nobody writes a citation of ours: installed packages, runtime data, the catalogues,
 # the benchmark's recorded output.
@@ -31,8 +34,8 @@ SUFFIXES = {".py", ".html", ".txt", ".toml", ".sh", ".js", ".css", ".yml", ".yam
 SUFFIXES |= {".ini", ".md", ".conf"}
 # Scripts without a suffix (./run, ./test, ./benchmark, .ci/run, the Dockerfile).
 SCRIPTS = {"run", "test", "benchmark", "Dockerfile", "lock", "bootstrap"}
-# Documents announced before they are written: the next issue writes the legal sources.
-PLANNED = {"docs/legal.md"}
+# Documents announced before they are written (none at the moment).
+PLANNED: set[str] = set()
 
 # ``docs/adr/0014-…md``, ``docs/adr/0014`` (a prefix of one), ``docs/design.md``; not the
 # ``api/docs/`` route.
@@ -45,6 +48,9 @@ CITATION = re.compile(
 SECTION = re.compile(r"§\s*(\d+(?:\.\d+)*)(?:\s+(P\d+))?")
 HEADING = re.compile(r"^#{1,6}\s+(?:§\s*)?(\d+(?:\.\d+)*)[.\s]", re.MULTILINE)
 FIGURE_HEADING = re.compile(r"^#{2,6}\s+(P\d+)\b", re.MULTILINE)
+# ``docs/legal.md#supplement-once-at-reception``: an anchor as GitHub makes it from a heading.
+LEGAL_CITATION = re.compile(r"docs/legal\.md#([\w-]+)")
+MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 def _sources() -> Iterator[Path]:
@@ -55,6 +61,22 @@ def _sources() -> Iterator[Path]:
             path = Path(folder) / name
             if path.suffix in SUFFIXES or (not path.suffix and name in SCRIPTS):
                 yield path
+
+
+def github_anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives the headings of a Markdown page: lower case, punctuation
+    dropped (letters with diacritics, digits, ``_`` and ``-`` kept), each space a ``-``; a
+    heading seen before gets ``-1``, ``-2``… Headings inside fenced code are not headings."""
+    anchors: set[str] = set()
+    seen: dict[str, int] = {}
+    text = re.sub(r"^```.*?^```", "", markdown, flags=re.MULTILINE | re.DOTALL)
+    for heading in MARKDOWN_HEADING.findall(text):
+        heading = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # a link keeps its text
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        anchors.add(slug if count == 0 else f"{slug}-{count}")
+    return anchors
 
 
 def _citations(pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:
@@ -140,3 +162,34 @@ def test_no_citation_points_outside_the_repository() -> None:
     docs/design.md, never the outside brief by its own name and section sign."""
     outside = [where for where, _ in _citations(re.compile(r"\bDESIGN\s*§"))]
     assert not outside, "cite docs/design.md instead:\n" + "\n".join(outside)
+
+
+def test_github_anchors_are_github_s() -> None:
+    page = (
+        "# Legal sources\n## Time limits and working time\n### Forms 01 to 06\n"
+        "## National portal sync (planned)\n## Reception\n### Reception\n"
+        "```\n## not a heading\n```\n### Tiếp nhận hồ sơ\n"
+    )
+    assert github_anchors(page) == {
+        "legal-sources",
+        "time-limits-and-working-time",
+        "forms-01-to-06",
+        "national-portal-sync-planned",
+        "reception",
+        "reception-1",
+        "tiếp-nhận-hồ-sơ",
+    }
+
+
+def test_every_legal_rule_cited_is_a_heading() -> None:
+    """A comment that cites a rule (``docs/legal.md#reception``) points at a rule the page still has: a
+    heading renamed or removed there must take its citations with it."""
+    anchors = github_anchors(LEGAL.read_text(encoding="utf-8"))
+    unknown = []
+    cited = 0
+    for where, citation in _citations(LEGAL_CITATION):
+        cited += 1
+        if citation.partition("#")[2] not in anchors:
+            unknown.append(f"{where}: {citation}")
+    assert cited, "no citation of docs/legal.md found: the pattern no longer matches the code's"
+    assert not unknown, "rules of docs/legal.md cited but missing:\n" + "\n".join(unknown)

@@ -5,6 +5,7 @@ and timezone-aware datetimes, and returns aware datetimes in the calendar's time
 together with an `Explanation` of how the result was reached.
 
 Rules, written down once:
+(their legal sources, and whether each was verified: docs/legal.md#time-limits-and-working-time)
 
 - **Working time** is the office periods (default 07:30-11:30 and 13:00-17:00) of working
   days. A day's status is decided in this order: an override "extra day off"; an override
@@ -18,14 +19,18 @@ Rules, written down once:
   since the moment received. Hours that end exactly at the end of a period give that end
   (17:00 of that day, not 07:30 the next morning); the due moment therefore never falls in
   non-working time (Civil Code Art. 148(5)), and adding `a` then `b` equals adding `a + b`.
+  (docs/legal.md#due-moment-never-in-non-working-time: consistent with Art. 148(5), which is
+  about limits counted in days.)
   Zero hours give the first working moment at or after the start (a moment exactly at a
   period's end counts as working).
 - **Same day**: a same-day procedure received before the cut-off (strictly before; received
   outside office hours, the start moment is what counts) is due at the end of that working
   day; received at or after the cut-off, at the end of the next working day. Without a
   cut-off the whole office day counts as "before". The same-day rule replaces the hours.
+  (docs/legal.md#same-day-procedures: a per-version setting, no national rule verified.)
 - **Pause**: resuming moves the due moment by the working time inside the pause; a pause with
   no working time in it changes nothing.
+  (docs/legal.md#waiting-for-the-citizen-pauses-the-clock)
 - **Precision**: durations are `timedelta`s, added exactly (microseconds). Hours given as a
   number are rounded to the nearest whole second. Arithmetic is done on the wall clock of
   the calendar's time zone (Vietnam has had no daylight saving time since 1975).
