@@ -10,7 +10,8 @@ An override is refused (ValidationError on the field at fault, nothing stored) w
    global override), for that scope.
 
 "Already" is judged on the calendar the override would apply to, without the override
-itself: for a global override, `holidays.VN` and weekends; for an agency's override, that
+itself: for a global override, the official calendar (`workcalendar.official`, else
+`holidays.VN`) and weekends; for an agency's override, that
 plus the global overrides. So an agency may keep working on a global extra day off (an
 agency "extra working day" on that date), which is the point of per-agency overrides;
 repeating the global decision for one agency is refused as redundant.
