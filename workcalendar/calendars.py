@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from agencies.models import Agency
+from workcalendar import official
 from workcalendar.engine import DEFAULT_PERIODS, WorkCalendar
 from workcalendar.models import CalendarOverride, OverrideKind
+from workcalendar.official import OfficialDay
 
 
 def calendar_for(agency: Agency | None, *, excluding: int | None = None) -> WorkCalendar:
@@ -48,3 +50,19 @@ def build_calendar(
         target = days_off if override.kind == OverrideKind.DAY_OFF else working_days
         target[override.date] = override.name
     return WorkCalendar(periods=periods, extra_days_off=days_off, extra_working_days=working_days)
+
+
+def uncertain_days(
+    calendar: official.OfficialCalendar | None = None,
+) -> list[tuple[OfficialDay, CalendarOverride | None]]:
+    """The shipped entries marked uncertain, each with the global override an administrator
+    entered on its date (None: still undecided). The engine never applies an uncertain entry
+    (`workcalendar.official`); a global override is how the administrator decides it."""
+    entries = (calendar or official.shipped()).uncertain()
+    overrides = {
+        row.date: row
+        for row in CalendarOverride.objects.filter(
+            agency__isnull=True, date__in=[entry.date for entry in entries]
+        )
+    }
+    return [(entry, overrides.get(entry.date)) for entry in entries]

@@ -9,9 +9,13 @@ Rules, written down once:
 
 - **Working time** is the office periods (default 07:30-11:30 and 13:00-17:00) of working
   days. A day's status is decided in this order: an override "extra day off"; an override
-  "extra working day"; a public holiday of `holidays.VN` (Tết, substitute days…); a make-up
-  working Saturday/Sunday of `holidays.VN` (`weekend_workdays`); Saturday and Sunday off;
-  any other day is a working day.
+  "extra working day"; a confirmed entry of the official calendar shipped as data
+  (`workcalendar.official`: the yearly decisions on days off and make-up working days, each
+  citing its document, docs/legal.md); in a year the shipped data covers, nothing else (an
+  entry marked uncertain is not applied, and `holidays.VN` is not consulted); in a year it
+  does not cover, a public holiday of `holidays.VN` (Tết, substitute days…) and a make-up
+  working Saturday/Sunday of `holidays.VN` (`weekend_workdays`); then Saturday and Sunday
+  off; any other day is a working day.
 - **Start**: the clock starts at the first working moment at or after the moment received.
   Received outside office hours (before opening, at lunch, after closing, on a day off), it
   starts at the opening of the next period (`start_at`).
@@ -53,6 +57,9 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import holidays
+
+from workcalendar import official as official_calendar
+from workcalendar.official import OfficialCalendar
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_PERIODS: tuple[tuple[datetime.time, datetime.time], ...] = (
@@ -97,7 +104,8 @@ class DayStatus:
     """Why a date is or is not a working day.
 
     `source` is one of: "weekday", "weekend", "holiday", "make_up" (a Saturday or Sunday
-    worked by government decision), "override_off", "override_working".
+    worked by government decision), "override_off", "override_working". A "holiday" or
+    "make_up" of the shipped official calendar carries its entry's names.
     """
 
     date: datetime.date
@@ -117,6 +125,8 @@ class WorkCalendar:
     tz: ZoneInfo = VIETNAM
     extra_days_off: Mapping[datetime.date, str] = field(default_factory=dict, hash=False)
     extra_working_days: Mapping[datetime.date, str] = field(default_factory=dict, hash=False)
+    # The shipped yearly decisions (`official_calendar.EMPTY` for the package alone).
+    official: OfficialCalendar = field(default_factory=official_calendar.shipped, hash=False)
 
     def __post_init__(self) -> None:
         periods = tuple((start, end) for start, end in self.periods)
@@ -146,12 +156,18 @@ class WorkCalendar:
             return _status(day, False, "override_off", self.extra_days_off[day])
         if day in self.extra_working_days:
             return _status(day, True, "override_working", self.extra_working_days[day])
-        names = _holiday_names(day)
-        if names is not None:
-            return DayStatus(day, False, "holiday", names)
         weekend = day.weekday() >= 5
-        if weekend and _is_make_up_day(day):
-            return DayStatus(day, True, "make_up")
+        decided = self.official.confirmed(day)
+        if decided is not None:
+            if not decided.working:
+                return DayStatus(day, False, "holiday", decided.names)
+            return DayStatus(day, True, "make_up" if weekend else "weekday", decided.names)
+        if not self.official.covers(day):
+            names = _holiday_names(day)
+            if names is not None:
+                return DayStatus(day, False, "holiday", names)
+            if weekend and _is_make_up_day(day):
+                return DayStatus(day, True, "make_up")
         if weekend:
             return DayStatus(day, False, "weekend")
         return DayStatus(day, True, "weekday")

@@ -1,8 +1,9 @@
-"""Calendar overrides an administrator enters on top of `holidays.VN` (docs/design.md §6).
+"""Calendar overrides an administrator enters on top of the official calendar shipped as
+data (`workcalendar.official`) and `holidays.VN` (docs/design.md §6).
 
-The Prime Minister fixes the Tết and 2 September days each year, and an agency may close
-for other reasons: an override declares one date an extra day off or an extra working day,
-for every agency (agency empty) or for one.
+An override declares one date an extra day off or an extra working day, for every agency
+(agency empty) or for one, and wins over both: a decision published after the release, a
+date the shipped data marks uncertain (`manage.py calendar_check`), an agency's own closure.
 """
 
 from django.conf import settings

@@ -10,10 +10,15 @@ An override is refused (ValidationError on the field at fault, nothing stored) w
    global override), for that scope.
 
 "Already" is judged on the calendar the override would apply to, without the override
-itself: for a global override, `holidays.VN` and weekends; for an agency's override, that
+itself: for a global override, the official calendar (`workcalendar.official`, else
+`holidays.VN`) and weekends; for an agency's override, that
 plus the global overrides. So an agency may keep working on a global extra day off (an
 agency "extra working day" on that date), which is the point of per-agency overrides;
 repeating the global decision for one agency is refused as redundant.
+
+A date the shipped official calendar marks uncertain (`workcalendar.official`) is not
+applied, so rule 3 does not hold there: an override of either kind on it is the
+administrator's decision of that uncertain day, never redundant (`manage.py calendar_check`).
 """
 
 from __future__ import annotations
@@ -57,7 +62,11 @@ def validate_calendar_override(
     if existing is not None:
         raise ValidationError({"date": _duplicate(existing, agency)})
 
-    status = calendar_for(agency, excluding=instance_pk).day_status(date)
+    calendar = calendar_for(agency, excluding=instance_pk)
+    entry = calendar.official.days.get(date)
+    if entry is not None and not entry.confirmed:
+        return  # the administrator decides an uncertain day (module docstring)
+    status = calendar.day_status(date)
     day = format_dated(date, "vi")
     if kind == OverrideKind.WORKING_DAY and status.working:
         raise ValidationError(

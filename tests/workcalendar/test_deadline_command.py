@@ -23,7 +23,7 @@ def test_the_tet_2025_example():
 
     assert lines[0] == "2025-02-05T09:00:00+07:00"
     assert lines[1] == "Bắt đầu tính: 09:00 thứ Sáu 24/01/2025"
-    assert "Bỏ qua 29/01/2025 (thứ Tư): nghỉ lễ, Tết – Tết Nguyên Đán" in lines
+    assert "Bỏ qua 29/01/2025 (thứ Tư): nghỉ lễ, Tết – Tết Nguyên đán (mùng 1 tháng Giêng)" in lines
     assert lines[-1] == "Hạn trả: 09:00 thứ Tư 05/02/2025"
 
 
@@ -31,7 +31,10 @@ def test_in_english_and_with_a_utc_offset():
     lines = deadline("--received", "2025-01-24T02:00:00+00:00", "--hours", "24", "--lang", "en")
 
     assert lines[0] == "2025-02-05T09:00:00+07:00"
-    assert "Skipped 27 January 2025 (Monday): public holiday – 29 of Lunar New Year" in lines
+    assert (
+        "Skipped 27 January 2025 (Monday): public holiday – Lunar New Year (28th day of the 12th month)"
+        in lines
+    )
     assert lines[-1] == "Due: 09:00 Wednesday 5 February 2025"
 
 

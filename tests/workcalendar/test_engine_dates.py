@@ -22,7 +22,7 @@ def at(text: str) -> datetime.datetime:
 @pytest.mark.parametrize(
     ("received", "hours", "due"),
     [
-        # Tết 2025: 27 January – 1 February off (Mon 27 is "29 Tết"), then the weekend.
+        # Tết 2025: 27 January – 1 February off (Mon 27 is 28 tháng Chạp), then the weekend.
         ("2025-01-24 09:00", 24, "2025-02-05 09:00"),
         ("2025-01-24 09:00", 8, "2025-02-03 09:00"),
         ("2025-01-23 16:00", 4, "2025-01-24 10:30"),
@@ -109,7 +109,7 @@ def test_working_time_between_two_moments():
 @pytest.mark.parametrize(
     ("day", "working"),
     [
-        ("2025-01-27", False),  # 29 Tết
+        ("2025-01-27", False),  # 28 tháng Chạp
         ("2025-02-03", True),
         ("2025-04-26", True),  # make-up Saturday
         ("2025-04-27", False),
@@ -127,8 +127,8 @@ def test_working_days_of_the_year(day, working):
 
 
 def test_a_day_off_says_why_in_both_languages():
-    assert CAL.day_off_reason(datetime.date(2025, 1, 29)) == "Tết Nguyên Đán"
-    assert CAL.day_off_reason(datetime.date(2025, 1, 29), "en") == "Lunar New Year"
+    assert CAL.day_off_reason(datetime.date(2025, 1, 29)) == "Tết Nguyên đán (mùng 1 tháng Giêng)"
+    assert CAL.day_off_reason(datetime.date(2025, 1, 29), "en") == "Lunar New Year (1st day)"
     assert CAL.day_off_reason(datetime.date(2025, 9, 2)) == "Quốc khánh"
     assert CAL.day_off_reason(datetime.date(2025, 1, 25)) == "nghỉ cuối tuần"
     assert CAL.day_off_reason(datetime.date(2025, 4, 26)) is None

@@ -25,12 +25,12 @@ def test_tet_2025_explained_in_vietnamese():
         "Thời hạn giải quyết: 24 giờ làm việc",
         "Bỏ qua 25/01/2025 (thứ Bảy): nghỉ cuối tuần",
         "Bỏ qua 26/01/2025 (Chủ nhật): nghỉ cuối tuần",
-        "Bỏ qua 27/01/2025 (thứ Hai): nghỉ lễ, Tết – 29 Tết",
-        "Bỏ qua 28/01/2025 (thứ Ba): nghỉ lễ, Tết – Giao thừa Tết Nguyên Đán",
-        "Bỏ qua 29/01/2025 (thứ Tư): nghỉ lễ, Tết – Tết Nguyên Đán",
-        "Bỏ qua 30/01/2025 (thứ Năm): nghỉ lễ, Tết – Mùng hai Tết Nguyên Đán",
-        "Bỏ qua 31/01/2025 (thứ Sáu): nghỉ lễ, Tết – Mùng ba Tết Nguyên Đán",
-        "Bỏ qua 01/02/2025 (thứ Bảy): nghỉ lễ, Tết – Mùng bốn Tết Nguyên Đán",
+        "Bỏ qua 27/01/2025 (thứ Hai): nghỉ lễ, Tết – Tết Nguyên đán (28 tháng Chạp)",
+        "Bỏ qua 28/01/2025 (thứ Ba): nghỉ lễ, Tết – Tết Nguyên đán (29 tháng Chạp, Giao thừa)",
+        "Bỏ qua 29/01/2025 (thứ Tư): nghỉ lễ, Tết – Tết Nguyên đán (mùng 1 tháng Giêng)",
+        "Bỏ qua 30/01/2025 (thứ Năm): nghỉ lễ, Tết – Tết Nguyên đán (mùng 2 tháng Giêng)",
+        "Bỏ qua 31/01/2025 (thứ Sáu): nghỉ lễ, Tết – Tết Nguyên đán (mùng 3 tháng Giêng)",
+        "Bỏ qua 01/02/2025 (thứ Bảy): nghỉ lễ, Tết – Nghỉ hằng tuần trong kỳ nghỉ Tết (mùng 4 tháng Giêng)",
         "Bỏ qua 02/02/2025 (Chủ nhật): nghỉ cuối tuần",
         "Hạn trả: 09:00 thứ Tư 05/02/2025",
     ]
@@ -42,7 +42,7 @@ def test_tet_2025_explained_in_english():
     ).explanation.render("en")
 
     assert lines[0] == "Counting starts: 09:00 Friday 24 January 2025"
-    assert "Skipped 29 January 2025 (Wednesday): public holiday – Lunar New Year" in lines
+    assert "Skipped 29 January 2025 (Wednesday): public holiday – Lunar New Year (1st day)" in lines
     assert "Skipped 25 January 2025 (Saturday): weekend" in lines
     assert lines[-1] == "Due: 09:00 Wednesday 5 February 2025"
 
@@ -55,7 +55,10 @@ def test_the_make_up_saturday_and_the_substitute_day_off_are_named():
     assert result.due_at == at("2025-05-07 09:00")
     assert "Tính 26/04/2025 (thứ Bảy) là ngày làm việc bù" in vi
     assert "Bỏ qua 30/04/2025 (thứ Tư): nghỉ lễ, Tết – Ngày Chiến thắng" in vi
-    assert "Bỏ qua 02/05/2025 (thứ Sáu): nghỉ lễ, Tết – Ngày nghỉ (thay cho ngày 26/04/2025)" in vi
+    assert (
+        "Bỏ qua 02/05/2025 (thứ Sáu): nghỉ lễ, Tết – Nghỉ hoán đổi (làm bù thứ Bảy 26/04/2025)"
+        in vi
+    )
     assert "26 April 2025 (Saturday) counted as a make-up working day" in en
     assert "Skipped 1 May 2025 (Thursday): public holiday – International Labor Day" in en
 
@@ -85,7 +88,7 @@ def test_override_names_appear_in_the_explanation():
         cal, received_at=at("2026-02-13 09:00"), hours=40
     ).explanation.render("vi")
 
-    assert "Bỏ qua 17/02/2026 (thứ Ba): nghỉ lễ, Tết – Tết Nguyên Đán" in lines
+    assert "Bỏ qua 17/02/2026 (thứ Ba): nghỉ lễ, Tết – Tết Nguyên đán (mùng 1 tháng Giêng)" in lines
     assert (
         "Bỏ qua 23/02/2026 (thứ Hai): ngày nghỉ thêm – Nghỉ thêm sau Tết theo quyết định của UBND tỉnh"
         in lines
