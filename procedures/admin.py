@@ -20,6 +20,7 @@ from procedures.models import (
     Fee,
     FeeKind,
     Field,
+    LimitUnit,
     Procedure,
     ProcedureVersion,
     ProcessStep,
@@ -195,6 +196,15 @@ class ProcedureVersionForm(ModelForm):
             "fee_description",
             "notes",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A form that does not send the unit (an older client, a script) means working
+        # days, what every limit was before units existed.
+        self.fields["limit_unit"].required = False
+
+    def clean_limit_unit(self) -> str:
+        return self.cleaned_data.get("limit_unit") or LimitUnit.WORKING_DAYS
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
