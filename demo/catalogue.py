@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind, Department
-from procedures.models import FeeKind, Field, Procedure, ProcedureVersion
+from procedures.models import FeeKind, Field, LimitUnit, Procedure, ProcedureVersion
 from procedures.services import (
     ComponentSpec,
     FeeSpec,
@@ -126,6 +126,9 @@ def _version_snapshot(version: ProcedureVersion) -> tuple[Any, ...]:
         version.effective_until,
         version.limit_hours_direct,
         version.limit_hours_online,
+        version.limit_unit,
+        version.calendar_days_direct,
+        version.calendar_days_online,
         version.same_day,
         version.cutoff,
         version.default_extension_hours,
@@ -167,6 +170,10 @@ def _version_snapshot(version: ProcedureVersion) -> tuple[Any, ...]:
     )
 
 
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def _load_version(
     *, procedure: Procedure, data: Mapping[str, Any], note: str, units: Units, report: LoadReport
 ) -> None:
@@ -179,6 +186,11 @@ def _load_version(
         "effective_until": _date(data.get("effective_until")),
         "limit_hours_direct": int(data["limit_hours_direct"]),
         "limit_hours_online": int(data["limit_hours_online"]),
+        # The unit the sector law states the limit in (docs/legal.md); "working_days" when
+        # the entry says nothing. "calendar_days" needs "calendar_days_direct"/"_online".
+        "limit_unit": data.get("limit_unit", LimitUnit.WORKING_DAYS),
+        "calendar_days_direct": _optional_int(data.get("calendar_days_direct")),
+        "calendar_days_online": _optional_int(data.get("calendar_days_online")),
         "same_day": bool(data.get("same_day", False)),
         "cutoff": datetime.time.fromisoformat(data.get("cutoff", "15:00")),
         "default_extension_hours": int(data["default_extension_hours"]),
@@ -208,6 +220,9 @@ def _load_version(
             values["effective_until"],
             values["limit_hours_direct"],
             values["limit_hours_online"],
+            values["limit_unit"],
+            values["calendar_days_direct"],
+            values["calendar_days_online"],
             values["same_day"],
             values["cutoff"],
             values["default_extension_hours"],

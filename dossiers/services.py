@@ -1096,6 +1096,7 @@ def dossier_receive(
             _calendar(locked),
             received_at=now,
             hours=version.limit_hours_for(online=locked.intake_channel == Channel.ONLINE),
+            calendar_days=version.calendar_days_for(online=locked.intake_channel == Channel.ONLINE),
             same_day=version.same_day,
             cutoff=version.cutoff if version.same_day else None,
         )

@@ -20,6 +20,7 @@ from procedures.models import (
     Fee,
     FeeKind,
     Field,
+    LimitUnit,
     Procedure,
     ProcedureVersion,
     ProcessStep,
@@ -40,8 +41,10 @@ class VersionInline(admin.TabularInline):
     fields = (
         "effective_from",
         "effective_until",
+        "limit_unit",
         "limit_hours_direct",
         "limit_hours_online",
+        "limit_shown",
         "same_day",
     )
     readonly_fields = fields
@@ -52,6 +55,21 @@ class VersionInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
         return False
+
+    @admin.display(description=_("thời hạn giải quyết"))
+    def limit_shown(self, obj: ProcedureVersion) -> str:
+        return limit_shown(obj)
+
+
+def limit_shown(version: ProcedureVersion) -> str:
+    """The limit with its unit, per channel when the channels differ."""
+    direct, online = version.limit_text_direct, version.limit_text_online
+    if direct == online:
+        return direct
+    return _("Trực tiếp: %(direct)s; trực tuyến: %(online)s") % {
+        "direct": direct,
+        "online": online,
+    }
 
 
 @admin.register(Procedure)
@@ -167,14 +185,26 @@ class ProcedureVersionForm(ModelForm):
             "procedure",
             "effective_from",
             "effective_until",
+            "limit_unit",
             "limit_hours_direct",
             "limit_hours_online",
+            "calendar_days_direct",
+            "calendar_days_online",
             "same_day",
             "cutoff",
             "default_extension_hours",
             "fee_description",
             "notes",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A form that does not send the unit (an older client, a script) means working
+        # days, what every limit was before units existed.
+        self.fields["limit_unit"].required = False
+
+    def clean_limit_unit(self) -> str:
+        return self.cleaned_data.get("limit_unit") or LimitUnit.WORKING_DAYS
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -207,16 +237,21 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         "procedure",
         "effective_from",
         "effective_until",
+        "limit_display",
         "limit_hours_direct",
         "limit_hours_online",
         "same_day",
         "steps_total",
     ]
-    list_filter = ["same_day", "procedure__field"]
+    list_filter = ["limit_unit", "same_day", "procedure__field"]
     search_fields = ["procedure__code", "procedure__name"]
     list_select_related = ["procedure"]
     autocomplete_fields = ["procedure"]
     inlines = [ComponentInline, FeeInline, ProcessStepInline]
+
+    @admin.display(description=_("thời hạn giải quyết"))
+    def limit_display(self, obj: ProcedureVersion) -> str:
+        return limit_shown(obj)
 
     @admin.display(description=_("tổng thời gian các bước (giờ)"))
     def steps_total(self, obj: ProcedureVersion) -> int:

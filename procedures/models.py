@@ -1,7 +1,12 @@
 """The procedure catalogue (docs/design.md §4).
 
 A procedure is versioned by effective date: a dossier keeps the version in force when it
-was received. Time limits are stored in working hours (1 working day = 8 hours).
+was received. A version's time limit has a unit (`LimitUnit`): working hours or working
+days, both stored in working hours (1 working day = 8 hours) and counted as working time;
+or calendar days ("N ngày" in a sector law), stored as a number of days per channel and
+counted as the Civil Code 2015 Art. 147-148 count them (workcalendar/engine.py,
+docs/legal.md). The working-hour limit is still the budget the internal process's steps
+must fit into, whatever the unit.
 """
 
 import datetime
@@ -18,6 +23,14 @@ from agencies.models import AgencyKind
 from procedures.text import fold
 
 HOURS_PER_WORKING_DAY = 8
+
+
+class LimitUnit(models.TextChoices):
+    """How the sector law states a procedure's time limit (docs/legal.md)."""
+
+    WORKING_HOURS = "working_hours", _("giờ làm việc")
+    WORKING_DAYS = "working_days", _("ngày làm việc")
+    CALENDAR_DAYS = "calendar_days", _("ngày (ngày theo lịch)")
 
 
 class OnlineLevel(models.TextChoices):
@@ -106,6 +119,31 @@ class ProcedureVersion(models.Model):
     limit_hours_online = models.PositiveIntegerField(
         _("thời hạn giải quyết, nộp trực tuyến (giờ làm việc)"), validators=[MinValueValidator(1)]
     )
+    limit_unit = models.CharField(
+        _("đơn vị thời hạn"),
+        max_length=16,
+        choices=LimitUnit.choices,
+        default=LimitUnit.WORKING_DAYS,
+        help_text=_(
+            "Như văn bản quy định thủ tục ghi: “ngày làm việc”, “giờ làm việc” hay “ngày” "
+            "(ngày theo lịch: không tính ngày tiếp nhận; ngày cuối cùng là ngày nghỉ thì kết "
+            "thúc vào cuối ngày làm việc tiếp theo)."
+        ),
+    )
+    calendar_days_direct = models.PositiveSmallIntegerField(
+        _("thời hạn theo ngày, nộp trực tiếp (ngày)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Chỉ điền khi đơn vị thời hạn là “ngày”."),
+    )
+    calendar_days_online = models.PositiveSmallIntegerField(
+        _("thời hạn theo ngày, nộp trực tuyến (ngày)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Chỉ điền khi đơn vị thời hạn là “ngày”."),
+    )
     same_day = models.BooleanField(_("giải quyết trong ngày"), default=False)
     cutoff = models.TimeField(
         _("giờ tiếp nhận cuối để trả trong ngày"),
@@ -131,6 +169,19 @@ class ProcedureVersion(models.Model):
                 | Q(effective_until__gte=models.F("effective_from")),
                 name="version_validity_ordered",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(limit_unit="calendar_days")
+                    & Q(calendar_days_direct__isnull=False)
+                    & Q(calendar_days_online__isnull=False)
+                )
+                | (
+                    ~Q(limit_unit="calendar_days")
+                    & Q(calendar_days_direct__isnull=True)
+                    & Q(calendar_days_online__isnull=True)
+                ),
+                name="version_calendar_days_iff_unit",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,6 +195,30 @@ class ProcedureVersion(models.Model):
     def limit_hours_for(self, *, online: bool) -> int:
         return self.limit_hours_online if online else self.limit_hours_direct
 
+    def calendar_days_for(self, *, online: bool) -> int | None:
+        """The limit in calendar days for the channel; None unless the unit is calendar days."""
+        if self.limit_unit != LimitUnit.CALENDAR_DAYS:
+            return None
+        return self.calendar_days_online if online else self.calendar_days_direct
+
+    def limit_text_for(self, *, online: bool) -> str:
+        """The limit as the law words it: "15 ngày làm việc", "30 ngày", "8 giờ làm việc"."""
+        from procedures.limits import limit_text
+
+        return limit_text(
+            unit=self.limit_unit,
+            hours=self.limit_hours_for(online=online),
+            calendar_days=self.calendar_days_for(online=online),
+        )
+
+    @property
+    def limit_text_direct(self) -> str:
+        return self.limit_text_for(online=False)
+
+    @property
+    def limit_text_online(self) -> str:
+        return self.limit_text_for(online=True)
+
     @property
     def limit_days_direct(self) -> Decimal:
         return Decimal(self.limit_hours_direct) / HOURS_PER_WORKING_DAY
@@ -156,6 +231,11 @@ class ProcedureVersion(models.Model):
         return self.steps.aggregate(total=Sum("budget_hours"))["total"] or 0
 
     def clean(self) -> None:
+        check_calendar_days(
+            unit=self.limit_unit,
+            direct=self.calendar_days_direct,
+            online=self.calendar_days_online,
+        )
         if self.pk and self.steps_budget_hours() > self.statutory_limit_hours:
             raise ValidationError(
                 _(
@@ -165,6 +245,26 @@ class ProcedureVersion(models.Model):
                 code="steps_exceed_limit",
                 params={"steps": self.steps_budget_hours(), "limit": self.statutory_limit_hours},
             )
+
+
+def check_calendar_days(*, unit: str, direct: int | None, online: int | None) -> None:
+    """Calendar days are given for both channels exactly when the unit is calendar days."""
+    calendar = unit == LimitUnit.CALENDAR_DAYS
+    errors = {
+        name: ValidationError(
+            _("Hãy nhập số ngày của thời hạn (đơn vị thời hạn là “ngày”)."),
+            code="calendar_days_required",
+        )
+        if calendar
+        else ValidationError(
+            _("Chỉ điền số ngày khi đơn vị thời hạn là “ngày”."),
+            code="calendar_days_not_allowed",
+        )
+        for name, value in (("calendar_days_direct", direct), ("calendar_days_online", online))
+        if (value is None) == calendar
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class ComponentKind(models.TextChoices):

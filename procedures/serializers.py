@@ -96,7 +96,8 @@ class BlankableURLField(serializers.CharField):
 
 
 class VersionSummaryOut(serializers.ModelSerializer[ProcedureVersion]):
-    """The version in force: its time limits, in working hours (8 per working day)."""
+    """The version in force: its time limits, in working hours (8 per working day), their
+    unit as the law states it, and the calendar days when that unit is calendar days."""
 
     fees = FeeOut(many=True, read_only=True)
     cutoff = LocalTimeField(
@@ -110,6 +111,9 @@ class VersionSummaryOut(serializers.ModelSerializer[ProcedureVersion]):
             "effective_until",
             "limit_hours_direct",
             "limit_hours_online",
+            "limit_unit",
+            "calendar_days_direct",
+            "calendar_days_online",
             "same_day",
             "cutoff",
             "fees",

@@ -23,9 +23,11 @@ from procedures.models import (
     ComponentKind,
     Fee,
     FeeKind,
+    LimitUnit,
     Procedure,
     ProcedureVersion,
     ProcessStep,
+    check_calendar_days,
 )
 
 DEFAULT_CUTOFF = datetime.time(15, 0)
@@ -280,7 +282,13 @@ def procedure_version_create(
     effective_until: datetime.date | None = None,
     fee_description: str = "",
     notes: str = "",
+    limit_unit: str = LimitUnit.WORKING_DAYS,
+    calendar_days_direct: int | None = None,
+    calendar_days_online: int | None = None,
 ) -> ProcedureVersion:
+    """`limit_unit` is the unit the law states the limit in; with calendar days, the limit
+    in days for each channel (`calendar_days_*`) sets the due moment and the working hours
+    stay the budget the steps must fit into (docs/legal.md)."""
     # Lock the procedure so two versions cannot be given overlapping periods concurrently.
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     procedure_version_validate(
@@ -297,6 +305,9 @@ def procedure_version_create(
         effective_until=effective_until,
         limit_hours_direct=limit_hours_direct,
         limit_hours_online=limit_hours_online,
+        limit_unit=limit_unit,
+        calendar_days_direct=calendar_days_direct,
+        calendar_days_online=calendar_days_online,
         same_day=same_day,
         cutoff=cutoff,
         default_extension_hours=default_extension_hours,
@@ -324,6 +335,9 @@ def procedure_version_update(
     effective_until: datetime.date | None = None,
     fee_description: str = "",
     notes: str = "",
+    limit_unit: str = LimitUnit.WORKING_DAYS,
+    calendar_days_direct: int | None = None,
+    calendar_days_online: int | None = None,
 ) -> ProcedureVersion:
     """Replace the content of an existing version (same procedure and start date).
 
@@ -342,10 +356,14 @@ def procedure_version_update(
         step_hours=[step.budget_hours for step in steps],
         exclude_pk=version.pk,
     )
+    check_calendar_days(unit=limit_unit, direct=calendar_days_direct, online=calendar_days_online)
     values = {
         "effective_until": effective_until,
         "limit_hours_direct": limit_hours_direct,
         "limit_hours_online": limit_hours_online,
+        "limit_unit": limit_unit,
+        "calendar_days_direct": calendar_days_direct,
+        "calendar_days_online": calendar_days_online,
         "same_day": same_day,
         "cutoff": cutoff,
         "default_extension_hours": default_extension_hours,

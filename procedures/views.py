@@ -43,7 +43,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "procedure": procedure,
         "version": version,
         "limits_differ": version is not None
-        and version.limit_hours_direct != version.limit_hours_online,
+        and version.limit_text_direct != version.limit_text_online,
         "steps_total": sum(step.budget_hours for step in version.steps.all()) if version else 0,
     }
     return render(request, "procedures/detail.html", context)

@@ -27,6 +27,21 @@ Rules, written down once:
   about limits counted in days.)
   Zero hours give the first working moment at or after the start (a moment exactly at a
   period's end counts as working).
+- **Calendar days** ("N ngày" in a sector law; Civil Code 2015 Art. 147–148, the project's
+  policy in docs/legal.md): the day of receipt is not counted (Art. 147(3)); the limit's
+  last day is the N-th calendar day after it, weekends and holidays included. A limit
+  received outside office hours counts from the day of its start moment (the rule above),
+  so a dossier received on Saturday or at 20:00 is taken as received on the next working
+  day. When the last day is a day off (weekend, holiday, an override day off) the limit
+  ends on the next working day (Art. 148(5)); a make-up Saturday is a working day and ends
+  it. The limit ends at the end of that day: the close of its last office period, not
+  24:00 (Art. 148(6) says 24:00; the project ends it at closing time so that the due moment
+  is a working moment, never later than the law's end; see docs/legal.md). Zero days end
+  on the day of the start moment.
+- **Working days** are counted as working time, eight working hours a day, from the start
+  moment (the caller converts; `procedures.models.HOURS_PER_WORKING_DAY`). This is never
+  later than counting whole working days from the day after receipt to the end of the
+  last one (Art. 147(3), 148(1)), so no dossier is on time by the engine and late by law.
 - **Same day**: a same-day procedure received before the cut-off (strictly before; received
   outside office hours, the start moment is what counts) is due at the end of that working
   day; received at or after the cut-off, at the end of the next working day. Without a
@@ -228,7 +243,8 @@ def _status(day: datetime.date, working: bool, source: str, name: str) -> DaySta
 @dataclass(frozen=True)
 class Explanation:
     """How a due moment was derived: a list of JSON-serialisable steps, each a dict with a
-    "kind" ("start", "limit", "skip", "make_up", "same_day", "pause", "due", and steps other
+    "kind" ("start", "limit", "calendar_days", "skip", "roll", "make_up", "same_day", "pause",
+    "due", and steps other
     modules append, such as "apology_extension")."""
 
     steps: tuple[Mapping[str, Any], ...] = ()
@@ -271,6 +287,63 @@ def add_working_time(cal: WorkCalendar, start: datetime.datetime, hours: Hours) 
     return DueResult(
         due_at=cal._to_aware(due),
         start_at=cal._to_aware(_first_working_moment(cal, received)),
+        explanation=Explanation(tuple(steps)),
+    )
+
+
+def add_calendar_days(cal: WorkCalendar, start: datetime.datetime, days: int) -> DueResult:
+    """`start` plus `days` calendar days, as the Civil Code counts them (module docstring):
+    from the day after the day of the start moment, ending at the close of the last day,
+    or of the next working day when the last day is off."""
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise TypeError(f"Calendar days must be a whole number, not {days!r}.")
+    if days < 0:
+        raise ValueError("Calendar days cannot be negative.")
+    received = cal._to_local(start)
+    begin = _first_working_moment(cal, received)
+    try:
+        last = begin.date() + datetime.timedelta(days=days)
+    except OverflowError as error:
+        raise ValueError("The time limit ends after the last date the calendar knows.") from error
+    end_day = last if cal.is_working_day(last) else _next_working_day(cal, last)
+    due = cal._local_periods(end_day)[-1][1]
+    steps: list[dict[str, Any]] = [
+        _start_step(cal, received),
+        {
+            "kind": "calendar_days",
+            "days": days,
+            "received_on": begin.date().isoformat(),
+            "last_day": last.isoformat(),
+        },
+    ]
+    if end_day != last:
+        day = last
+        while day < end_day:
+            status = cal.day_status(day)
+            steps.append(
+                {
+                    "kind": "skip",
+                    "date": day.isoformat(),
+                    "reason": status.source,
+                    "name": dict(status.names),
+                }
+            )
+            day += _ONE_DAY
+        steps.append({"kind": "roll", "from": last.isoformat(), "to": end_day.isoformat()})
+    end_status = cal.day_status(end_day)
+    if end_status.source in ("make_up", "override_working"):
+        steps.append(
+            {
+                "kind": "make_up",
+                "date": end_day.isoformat(),
+                "reason": end_status.source,
+                "name": dict(end_status.names),
+            }
+        )
+    steps.append({"kind": "due", "at": _iso(cal, due)})
+    return DueResult(
+        due_at=cal._to_aware(due),
+        start_at=cal._to_aware(begin),
         explanation=Explanation(tuple(steps)),
     )
 
@@ -382,11 +455,18 @@ def compute_due(
     hours: Hours,
     same_day: bool = False,
     cutoff: datetime.time | None = None,
+    calendar_days: int | None = None,
 ) -> DueResult:
-    """The due moment of a dossier received at `received_at`: the one entry point."""
+    """The due moment of a dossier received at `received_at`: the one entry point.
+
+    `calendar_days` (not None) states the limit in calendar days and `hours` is then not
+    used for the due moment; otherwise `hours` of working time (working days converted by
+    the caller). The same-day rule wins over both."""
     if same_day:
         to_duration(hours)  # still refuse nonsense
         return apply_same_day_cutoff(cal, received_at, cutoff)
+    if calendar_days is not None:
+        return add_calendar_days(cal, received_at, calendar_days)
     return add_working_time(cal, received_at, hours)
 
 
@@ -505,6 +585,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "start": "Bắt đầu tính: {at}",
         "start_moved": "Nhận lúc {received}, ngoài giờ làm việc: bắt đầu tính từ {at}",
         "limit": "Thời hạn giải quyết: {duration} làm việc",
+        "calendar_days": "Thời hạn giải quyết: {days} ngày, không tính ngày tiếp nhận {received}; ngày cuối cùng của thời hạn: {last}",
+        "roll": "Ngày cuối cùng {from_day} là ngày nghỉ: thời hạn kết thúc vào cuối ngày làm việc tiếp theo, {to_day}",
         "skip": "Bỏ qua {day}: {reason}",
         "weekend": "nghỉ cuối tuần",
         "holiday": "nghỉ lễ, Tết – {name}",
@@ -528,6 +610,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "start": "Counting starts: {at}",
         "start_moved": "Received {received}, outside office hours: counting starts {at}",
         "limit": "Time limit: {duration} of working time",
+        "calendar_days": "Time limit: {days} calendar days, not counting the day of receipt {received}; last day of the limit: {last}",
+        "roll": "The last day {from_day} is a day off: the limit ends at the end of the next working day, {to_day}",
         "skip": "Skipped {day}: {reason}",
         "weekend": "weekend",
         "holiday": "public holiday – {name}",
@@ -643,6 +727,12 @@ def _render_step(step: Mapping[str, Any], lang: Lang) -> str | None:
             return messages["start"].format(at=moment("at"))
         if kind == "limit":
             return messages["limit"].format(duration=format_duration(step["seconds"], lang))
+        if kind == "calendar_days":
+            return messages["calendar_days"].format(
+                days=int(step["days"]), received=dated("received_on"), last=dated("last_day")
+            )
+        if kind == "roll":
+            return messages["roll"].format(from_day=dated("from"), to_day=dated("to"))
         if kind == "skip":
             reason = step.get("reason")
             text = messages[reason if reason in ("holiday", "override_off") else "weekend"]

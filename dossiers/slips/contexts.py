@@ -35,6 +35,7 @@ from dossiers.slips.wording import (
     vn_date_phrase,
     vn_moment_phrase,
 )
+from procedures.models import LimitUnit
 
 # --- QR code -----------------------------------------------------------------------------------
 
@@ -83,6 +84,9 @@ def _limit_phrase(dossier: Dossier) -> str:
     version = dossier.version
     if version.same_day:
         return _("Trong ngày làm việc")
+    if version.limit_unit != LimitUnit.WORKING_DAYS:
+        # "30 ngày", "8 giờ làm việc": as the law words it (docs/legal.md).
+        return version.limit_text_for(online=dossier.is_online)
     hours = Decimal(version.limit_hours_for(online=dossier.is_online))
     days = (hours / 8).normalize()
     # The same msgid is a plural entry elsewhere (procedures_tags.working_time), so ngettext here too.

@@ -3,11 +3,10 @@ itself is written by the ``money`` library's ``vnd``)."""
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from procedures import money
+from procedures import limits, money
 from procedures.fees import FeeGroup, group_fees
-from procedures.models import HOURS_PER_WORKING_DAY, Fee, ProcedureVersion
+from procedures.models import Fee, ProcedureVersion
 
 register = template.Library()
 
@@ -23,14 +22,7 @@ def fee_groups(version: ProcedureVersion | None) -> list[FeeGroup]:
 @register.filter
 def working_time(hours: int | None) -> str:
     """24 → "3 ngày làm việc"; 4 → "4 giờ làm việc"; 12 → "1 ngày 4 giờ làm việc"."""
-    if not hours:
-        return ""
-    days, rest = divmod(int(hours), HOURS_PER_WORKING_DAY)
-    if not rest:
-        return ngettext("%(days)s ngày làm việc", "%(days)s ngày làm việc", days) % {"days": days}
-    if not days:
-        return ngettext("%(hours)s giờ làm việc", "%(hours)s giờ làm việc", rest) % {"hours": rest}
-    return _("%(days)s ngày %(hours)s giờ làm việc") % {"days": days, "hours": rest}
+    return limits.working_time(hours)
 
 
 @register.filter

@@ -172,3 +172,21 @@ def test_procedure_page_lists_its_versions(admin_client: Client) -> None:
         reverse("admin:procedures_procedureversion_change", args=[version.pk])
         in response.content.decode()
     )
+
+
+def test_the_version_list_shows_the_limit_with_its_unit(admin_client: Client) -> None:
+    from procedures.models import LimitUnit
+
+    ProcedureVersionFactory.create(
+        limit_unit=LimitUnit.CALENDAR_DAYS,
+        limit_hours_direct=160,
+        limit_hours_online=160,
+        calendar_days_direct=30,
+        calendar_days_online=30,
+    )
+    ProcedureVersionFactory.create(limit_hours_direct=120, limit_hours_online=120)
+
+    html = admin_client.get(reverse("admin:procedures_procedureversion_changelist")).content
+    text = html.decode()
+
+    assert "30 ngày" in text and "15 ngày làm việc" in text

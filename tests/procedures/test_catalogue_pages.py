@@ -305,3 +305,36 @@ def test_guidance_query_count_does_not_grow_with_rows(
         # 4 its fees   5 its steps with agency and department   6 receiving agencies in force
         response = client.get(reverse("procedures:detail", args=["4.000001"]))
     assert response.content.decode().count("Giấy tờ số") == rows
+
+
+def test_a_calendar_day_limit_is_shown_as_the_law_words_it(
+    client: Client, catalogue: Catalogue
+) -> None:
+    from procedures.models import LimitUnit, Procedure
+
+    version = Procedure.objects.get(code="1.009972").version_in_force()
+    assert version is not None
+    version.limit_unit = LimitUnit.CALENDAR_DAYS
+    version.calendar_days_direct = version.calendar_days_online = 30
+    version.save()
+
+    row = search(client, q="giay phep xay dung")
+    page = client.get(reverse("procedures:detail", args=["1.009972"])).content.decode()
+
+    assert "30 ngày" in row and "ngày làm việc" not in row.split("1.009972")[1][:2000]
+    assert '<p class="time-limit"><strong>30 ngày</strong></p>' in page
+    assert "Tính theo ngày lịch, kể cả thứ Bảy, Chủ nhật và ngày nghỉ lễ" in page
+
+
+def test_a_working_hour_limit_is_shown_in_hours(client: Client, catalogue: Catalogue) -> None:
+    from procedures.models import LimitUnit, Procedure
+
+    version = Procedure.objects.get(code="1.009972").version_in_force()
+    assert version is not None
+    version.limit_unit = LimitUnit.WORKING_HOURS
+    version.limit_hours_direct = version.limit_hours_online = 8
+    version.save()
+
+    page = client.get(reverse("procedures:detail", args=["1.009972"])).content.decode()
+
+    assert '<p class="time-limit"><strong>8 giờ làm việc</strong></p>' in page

@@ -219,3 +219,65 @@ def test_check_steps_reports_stored_steps_over_the_limit() -> None:
     assert excinfo.value.messages == [
         "Tổng thời gian các bước (32 giờ) vượt thời hạn giải quyết (24 giờ làm việc)."
     ]
+
+
+# --- the unit of the time limit (docs/legal.md) ---------------------------------------------
+
+
+def test_a_limit_is_shown_with_its_unit():
+    from procedures.models import LimitUnit
+    from tests.factories import ProcedureVersionFactory
+
+    days = ProcedureVersionFactory.build(limit_hours_direct=120, limit_hours_online=120)
+    hours = ProcedureVersionFactory.build(
+        limit_unit=LimitUnit.WORKING_HOURS, limit_hours_direct=8, limit_hours_online=8
+    )
+    calendar = ProcedureVersionFactory.build(
+        limit_unit=LimitUnit.CALENDAR_DAYS,
+        limit_hours_direct=160,
+        limit_hours_online=160,
+        calendar_days_direct=30,
+        calendar_days_online=30,
+    )
+    half = ProcedureVersionFactory.build(limit_hours_direct=12, limit_hours_online=4)
+
+    assert days.limit_text_direct == "15 ngày làm việc"
+    assert hours.limit_text_direct == "8 giờ làm việc"
+    assert calendar.limit_text_direct == "30 ngày"
+    assert calendar.calendar_days_for(online=True) == 30
+    assert days.calendar_days_for(online=True) is None
+    assert (half.limit_text_direct, half.limit_text_online) == (
+        "1 ngày 4 giờ làm việc",
+        "4 giờ làm việc",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("unit", "direct", "online", "fields"),
+    [
+        ("calendar_days", None, 30, {"calendar_days_direct"}),
+        ("calendar_days", None, None, {"calendar_days_direct", "calendar_days_online"}),
+        ("working_days", 30, None, {"calendar_days_direct"}),
+        ("working_hours", 30, 30, {"calendar_days_direct", "calendar_days_online"}),
+    ],
+)
+def test_calendar_days_go_with_the_calendar_day_unit_only(unit, direct, online, fields):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import ProcedureVersionFactory
+
+    version = ProcedureVersionFactory.build(
+        limit_unit=unit, calendar_days_direct=direct, calendar_days_online=online
+    )
+    with pytest.raises(ValidationError) as raised:
+        version.clean()
+    assert set(raised.value.error_dict) == fields
+
+    version.procedure.field.save()
+    version.procedure.field_id = version.procedure.field.pk
+    version.procedure.save()
+    version.procedure_id = version.procedure.pk
+    with pytest.raises(IntegrityError), transaction.atomic():
+        version.save()  # the table refuses it too

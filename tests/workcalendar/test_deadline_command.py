@@ -114,3 +114,59 @@ def test_bad_input_gets_a_clear_message_in_english():
     assert str(raised.value).startswith(
         "Invalid --received: 'yesterday'. Enter a date and time such as"
     )
+
+
+def test_working_days_are_eight_working_hours_each():
+    assert deadline("--received", "2025-01-24T09:00", "--days", "3") == deadline(
+        "--received", "2025-01-24T09:00", "--hours", "24"
+    )
+    assert deadline("--received", "2025-04-29T09:00", "--days", "0,5")[0] == (
+        "2025-04-29T14:30:00+07:00"
+    )
+
+
+def test_the_command_and_the_catalogue_agree_on_a_working_day():
+    from procedures.models import HOURS_PER_WORKING_DAY
+    from workcalendar.management.commands import deadline as command
+
+    assert command.HOURS_PER_WORKING_DAY == HOURS_PER_WORKING_DAY
+
+
+def test_calendar_days_ending_during_tet_roll_to_the_next_working_day():
+    lines = deadline("--received", "2025-01-20T09:00", "--calendar-days", "7")
+
+    assert lines[0] == "2025-02-03T17:00:00+07:00"
+    assert lines[1] == "Bắt đầu tính: 09:00 thứ Hai 20/01/2025"
+    assert lines[2] == (
+        "Thời hạn giải quyết: 7 ngày, không tính ngày tiếp nhận 20/01/2025 (thứ Hai); "
+        "ngày cuối cùng của thời hạn: 27/01/2025 (thứ Hai)"
+    )
+    assert lines[-1] == "Hạn trả: 17:00 thứ Hai 03/02/2025"
+
+
+def test_calendar_days_ending_on_a_working_day_end_at_its_close_in_english():
+    lines = deadline("--received", "2025-03-04T09:00", "--calendar-days", "2", "--lang", "en")
+
+    assert lines[0] == "2025-03-06T17:00:00+07:00"
+    assert lines[-1] == "Due: 17:00 Thursday 6 March 2025"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--days", "ba"], "--days không hợp lệ: 'ba'"),
+        (["--days", "-1"], "--days không hợp lệ: '-1'"),
+        (["--calendar-days", "1.5"], "--calendar-days không hợp lệ: '1.5'"),
+        (["--calendar-days", "-3"], "--calendar-days không hợp lệ: '-3'"),
+        (["--hours", "8", "--days", "1"], "Chỉ nhập một trong --hours, --days, --calendar-days."),
+        (
+            ["--days", "1", "--calendar-days", "1"],
+            "Chỉ nhập một trong --hours, --days, --calendar-days.",
+        ),
+    ],
+)
+def test_bad_units_get_a_clear_message(args, message):
+    with pytest.raises(CommandError) as raised:
+        deadline("--received", "2025-01-24T09:00", *args)
+
+    assert message in str(raised.value)
