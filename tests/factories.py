@@ -89,6 +89,12 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             ensure_roles()
             self.groups.add(Group.objects.get(name=ROLE_BY_KEY[extracted].group_name))
+            if extracted == "head" and not self.signing_title:
+                # A head signs forms 04 and 05 (accounts/signing.py): by default the
+                # agency's head, under the agency's own head title.
+                agency = self.agency
+                self.signing_title = (agency.head_title if agency else "") or "Giám đốc"
+                self.save(update_fields=["signing_title"])
 
 
 class CitizenFactory(UserFactory):
