@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.services import normalize_email, password_reset_send
+from accounts.signing import SignsAs
 from accounts.validators import normalize_phone
 from audit import services as audit
 from audit.constants import Action, Purpose
@@ -60,6 +61,12 @@ CONTACT_FIELDS = ("email", "phone")
 
 
 class _UserFormMixin(forms.ModelForm):
+    # Left out of a POST (an older form, a script), a person signs under their own office,
+    # and the field is not counted as changed.
+    signs_as = forms.TypedChoiceField(
+        label=_("Hình thức ký"), choices=SignsAs.choices, required=False, empty_value=SignsAs.OWN
+    )
+
     def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
