@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.services import normalize_email, password_reset_send
+from accounts.signing import SignsAs
 from accounts.validators import normalize_phone
 from audit import services as audit
 from audit.constants import Action, Purpose
@@ -50,6 +51,8 @@ VERIFICATION_FIELDS = (
     "national_id_verified_by",
     "national_id_released_at",
 )
+# In what name the person signs forms 04 and 05 (accounts/signing.py; Decree 30/2020 art. 13).
+SIGNING_FIELDS = ("signing_title", "signs_as", "signs_for_title", "signs_for_body")
 ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
 # What only a superuser may change: these grant power.
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -58,6 +61,12 @@ CONTACT_FIELDS = ("email", "phone")
 
 
 class _UserFormMixin(forms.ModelForm):
+    # Left out of a POST (an older form, a script), a person signs under their own office,
+    # and the field is not counted as changed.
+    signs_as = forms.TypedChoiceField(
+        label=_("Hình thức ký"), choices=SignsAs.choices, required=False, empty_value=SignsAs.OWN
+    )
+
     def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
@@ -90,7 +99,7 @@ class StaffCreationForm(_UserFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("email", "full_name", "phone", "agency", "department")
+        fields = ("email", "full_name", "phone", "agency", "department", *SIGNING_FIELDS)
 
     def save(self, commit: bool = True) -> User:
         user: User = super().save(commit=False)
@@ -108,6 +117,7 @@ class StaffChangeForm(_UserFormMixin, UserChangeForm):
             *PERSONAL_FIELDS,
             "agency",
             "department",
+            *SIGNING_FIELDS,
             *ACCESS_FIELDS,
         )
 
@@ -155,6 +165,17 @@ class UserAdmin(DjangoUserAdmin):
         (_("Xác thực số định danh"), {"fields": VERIFICATION_FIELDS}),
         (_("Nơi công tác"), {"fields": ("agency", "department")}),
         (
+            _("Ký văn bản"),
+            {
+                "fields": SIGNING_FIELDS,
+                "description": _(
+                    "Quyền hạn và chức vụ in trên phiếu xin lỗi và phiếu dừng xử lý hồ sơ "
+                    "người này ký (Nghị định 30/2020/NĐ-CP, Điều 13): KT. và TL. ghi chức vụ "
+                    "người đứng đầu được ký thay, thừa lệnh; TM. ghi tên tập thể lãnh đạo."
+                ),
+            },
+        ),
+        (
             _("Vai trò và quyền"),
             {"fields": ACCESS_FIELDS},
         ),
@@ -171,6 +192,7 @@ class UserAdmin(DjangoUserAdmin):
                     "phone",
                     "agency",
                     "department",
+                    *SIGNING_FIELDS,
                 ),
             },
         ),

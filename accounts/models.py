@@ -8,12 +8,14 @@ checks permissions, never group names.
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from accounts.signing import SignsAs, record_errors
 from accounts.validators import validate_national_id, validate_phone
 
 
@@ -121,6 +123,45 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    # In what name the person signs the documents the portal issues (the apology letter,
+    # form 04; the stop notice, form 05): Decree 30/2020 art. 13 and Annex I, II.7, in
+    # accounts/signing.py (docs/legal.md, "Who signs"). Blank title: signs nothing.
+    signing_title = models.CharField(
+        _("chức vụ khi ký văn bản"),
+        max_length=150,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "Chức vụ lãnh đạo chính thức của người này, in dưới dòng quyền hạn: ví dụ "
+            "“Giám đốc”, “Phó Giám đốc”, “Trưởng phòng Hành chính tư pháp”, “Chủ tịch”; "
+            "người được giao quyền cấp trưởng ghi “Q. Giám đốc”. Để trống nếu người này "
+            "không ký văn bản."
+        ),
+    )
+    signs_as = models.CharField(
+        _("hình thức ký"),
+        max_length=3,
+        choices=SignsAs.choices,
+        default=SignsAs.OWN,
+        db_default=SignsAs.OWN,
+    )
+    signs_for_title = models.CharField(
+        _("chức vụ người đứng đầu được ký thay, thừa lệnh"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Ghi sau “KT.” hoặc “TL.”: ví dụ “Giám đốc”, “Chủ tịch”."),
+    )
+    signs_for_body = models.CharField(
+        _("tập thể lãnh đạo được thay mặt"),
+        max_length=150,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Ghi sau “TM.”: ví dụ “Ủy ban nhân dân”."),
+    )
     is_staff = models.BooleanField(
         _("vào trang quản trị"), default=False, help_text=_("Được đăng nhập trang quản trị Django.")
     )
@@ -159,6 +200,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        """The signing record holds together (accounts.signing.record_errors): KT. and TL.
+        name the head signed for, TM. the collective, an own title neither."""
+        super().clean()
+        errors = record_errors(
+            signing_title=self.signing_title,
+            signs_as=self.signs_as,
+            signs_for_title=self.signs_for_title,
+            signs_for_body=self.signs_for_body,
+            has_department=self.department_id is not None,
+        )
+        if errors:
+            raise ValidationError(errors)
 
     def get_full_name(self) -> str:
         return self.full_name

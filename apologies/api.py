@@ -33,6 +33,7 @@ from rest_framework.views import APIView
 from accounts import roles
 from accounts.models import User
 from apologies import selectors, services
+from apologies.documents import letter_signer
 from apologies.forms import check_new_date
 from apologies.models import ApologyLetter, LetterState
 from apologies.views import letter_file_response, record_letter_download
@@ -86,6 +87,21 @@ class LetterOut(serializers.Serializer[ApologyLetter]):
     proposed_due_at = serializers.DateTimeField()
     reason = serializers.CharField()
     issued_at = serializers.DateTimeField(allow_null=True)
+    signer_lines = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Quyền hạn và chức vụ người ký như in trên phiếu (ví dụ “KT. GIÁM ĐỐC”, “PHÓ GIÁM "
+            "ĐỐC”); rỗng khi phiếu chưa ban hành."
+        )
+    )
+    signer_name = serializers.SerializerMethodField()
+
+    def get_signer_lines(self, letter: ApologyLetter) -> list[str]:
+        block = letter_signer(letter)
+        return list(block.lines) if block is not None else []
+
+    def get_signer_name(self, letter: ApologyLetter) -> str:
+        block = letter_signer(letter)
+        return block.name if block is not None else ""
 
 
 class LetterEditIn(serializers.Serializer[None]):

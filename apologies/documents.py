@@ -8,7 +8,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from apologies.models import ApologyLetter
+from accounts.signing import SignatureBlock
+from apologies.models import ApologyLetter, LetterState
 from core.pdf import html_to_pdf, qr_data_uri
 from dossiers.slips.contexts import tracking_url
 from dossiers.slips.wording import governing_body, place_name, vn_date_phrase, vn_moment_phrase
@@ -36,12 +37,29 @@ def letter_context(letter: ApologyLetter) -> dict[str, Any]:
         "received_phrase": vn_moment_phrase(letter.received_at),
         "original_due_phrase": vn_moment_phrase(letter.original_due_at),
         "proposed_due_phrase": vn_moment_phrase(letter.proposed_due_at),
-        "signer_title": (agency.head_title or "Thủ trưởng cơ quan").upper(),
-        "signer_name": letter.issued_by.full_name if letter.issued_by else "",
+        "signer": letter_signer(letter),
         "is_draft": letter.state == "draft",
         "tracking_url": url,
         "qr_data_uri": qr_data_uri(url),
     }
+
+
+def letter_signer(letter: ApologyLetter) -> SignatureBlock | None:
+    """The block the letter was issued under, as recorded at issue (apologies.services
+    .issuing_block); None for a draft, which no one has signed yet. The letter, its page and
+    its PDF all print this one.
+
+    A letter issued before the block was recorded prints what it printed then: the agency
+    head's title over the name of whoever issued it (an issued document is not rewritten)."""
+    if letter.state != LetterState.ISSUED:
+        return None
+    recorded = SignatureBlock.from_json(letter.signer)
+    if recorded is not None:
+        return recorded
+    return SignatureBlock(
+        lines=((letter.agency.head_title or "Thủ trưởng cơ quan").upper(),),
+        name=letter.issued_by.full_name if letter.issued_by else "",
+    )
 
 
 def render_letter_html(letter: ApologyLetter) -> str:

@@ -63,6 +63,10 @@ class ApologyLetter(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The signer's block as printed at issue (accounts.signing.SignatureBlock.to_json: the
+    # authority lines "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC" and the name), so a later change of
+    # the person's title does not rewrite an issued letter (docs/legal.md, "Who signs").
+    signer = models.JSONField(_("người ký"), default=dict, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     draft_pdf = models.FileField(upload_to="apologies/drafts/%Y/", blank=True)
     pdf = models.FileField(upload_to="apologies/%Y/", blank=True)

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import roles, signing
 from accounts.models import User
 from apologies.models import RENDER_ATTEMPTS, ApologyLetter, LetterState
 from core.errors import DossierError, DossierNotFound, TransitionConflict
@@ -179,6 +179,25 @@ def can_sign(letter: ApologyLetter, user: User) -> bool:
     return letter.department_id is None or user.department_id in (None, letter.department_id)
 
 
+def issuing_block(letter: ApologyLetter, actor: User | None) -> signing.SignatureBlock:
+    """The signature block the letter is issued under (Decree 30/2020 art. 13, Annex I
+    II.7; docs/legal.md, "Who signs"): the signer's own, from their staff record, e.g.
+    "TL. GIÁM ĐỐC" / "TRƯỞNG PHÒNG …" for a department head. A head whose record does not
+    say in what name they sign cannot issue (signing.NoSigningTitle): printing them under
+    the agency head's title would be a signature in a name that is not theirs.
+
+    An automatic issue (the agency's setting, no person signs) carries the agency head's
+    title and no name: the head answers for every document the agency issues (art. 13(5)).
+    Not verified: that a letter with no personal signature satisfies Decree 118/2025; the
+    agency that turns automatic issue on takes that on."""
+    if actor is not None:
+        return signing.signature_block(actor)
+    title = letter.agency.head_title or "Thủ trưởng cơ quan"
+    return signing.SignatureBlock(
+        lines=(signing.authority_lines(signing_title=title, signs_as=signing.SignsAs.OWN)), name=""
+    )
+
+
 @transaction.atomic
 def letter_update(
     *, letter: ApologyLetter, actor: User, reason: str, proposed_due_at: datetime.datetime
@@ -265,6 +284,7 @@ def letter_issue(
         )
     if dossier.state not in (*CLOCK_STATES, *PAUSED_STATES):
         raise TransitionConflict(_("Hồ sơ đã được giải quyết; phiếu xin lỗi không còn cần thiết."))
+    block = issuing_block(locked, actor)
     if reason is not None:
         locked.reason = reason
     if proposed_due_at is not None:
@@ -279,6 +299,7 @@ def letter_issue(
     locked.state = LetterState.ISSUED
     locked.issued_at = now
     locked.issued_by = actor
+    locked.signer = block.to_json()
     locked.render_attempts = 0  # the final PDF has renders of its own
     locked.save()
 

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import roles
+from accounts import roles, signing
 from accounts.models import User
 from agencies.models import Agency
 from apologies import selectors, services
+from apologies.documents import letter_signer
 from apologies.forms import LetterForm, WatchFilterForm
 from apologies.models import ApologyLetter, LetterState
 from audit import services as audit
@@ -190,9 +191,20 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record_dossier_read(
             request=request, dossier=letter.dossier, detail={"letter": letter.number_label}
         )
+    # The block the letter carries once issued, as its PDF prints it; before that, the
+    # block this head would issue it under, or why they cannot (accounts/signing.py).
+    my_block, no_title = None, None
+    if may_sign and letter.state == LetterState.DRAFT:
+        try:
+            my_block = signing.signature_block(user)
+        except signing.NoSigningTitle as exc:
+            no_title = exc.message
     context = {
         "letter": letter,
         "dossier": letter.dossier,
+        "signer": letter_signer(letter),
+        "my_block": my_block,
+        "no_title": no_title,
         "form": form,
         "editable": may_sign and letter.state == LetterState.DRAFT,
         "date_gone": letter.state == LetterState.DRAFT and letter.proposed_due_at <= timezone.now(),

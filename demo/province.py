@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import ROLE_BY_KEY
+from accounts.signing import SignsAs
 from agencies.models import Agency, AgencyKind, Commune, Department, Province
 
 DEMO_PASSWORD = "MotCua-Demo-2025"  # noqa: S105 - printed on purpose for the demo logins
@@ -204,14 +205,53 @@ def build_demo_province(province_code: int) -> DemoProvince:
     return demo
 
 
+SIGNING = ("signing_title", "signs_as", "signs_for_title", "signs_for_body")
+
+
 def _user(*, email: str, full_name: str, role: str, **values: object) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User(email=email, full_name=full_name, **values)
         user.set_password(DEMO_PASSWORD)
+        user.clean()  # the signing record holds together
         user.save()
+    elif not user.signing_title and values.get("signing_title"):
+        # A demo loaded before staff records said in what name a head signs gets it now.
+        for name in SIGNING:
+            if name in values:
+                setattr(user, name, values[name])
+        user.save(update_fields=[name for name in SIGNING if name in values])
     user.groups.add(Group.objects.get(name=ROLE_BY_KEY[role].group_name))
     return user
+
+
+# How the demo heads sign forms 04 and 05 (accounts/signing.py; Decree 30/2020 art. 13;
+# docs/legal.md, "Who signs"). A provincial department's unit head signs "TL. GIÁM ĐỐC"
+# over their own office (art. 13(4): the director may have a unit head sign some documents
+# by order, as the department's working regulation says; the demo assumes it does). A
+# commune's head of a field is a Vice-Chairman of the People's Committee in charge of it,
+# signing "KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH" (art. 13(1)): the letter is the Chairman's
+# act, not a collective decision of the Committee, so no "TM.".
+def _unit_head_signing(department: Department) -> dict[str, object]:
+    agency = department.agency
+    if agency.kind == AgencyKind.COMMUNE_COMMITTEE:
+        return {
+            "signing_title": "Phó Chủ tịch",
+            "signs_as": SignsAs.KT,
+            "signs_for_title": agency.head_title or "Chủ tịch",
+        }
+    name = department.name
+    if name.startswith("Phòng "):
+        title = f"Trưởng phòng {name.removeprefix('Phòng ')}"
+    elif name.startswith("Văn phòng "):
+        title = f"Giám đốc {name}"  # a public service unit of the department, its director
+    else:
+        title = f"Trưởng {name[:1].lower()}{name[1:]}"
+    return {
+        "signing_title": title,
+        "signs_as": SignsAs.TL,
+        "signs_for_title": agency.head_title or "Giám đốc",
+    }
 
 
 @transaction.atomic
@@ -268,6 +308,7 @@ def create_demo_people(demo: DemoProvince) -> list[tuple[str, str, str]]:
                 role="head",
                 agency=justice,
                 department=justice_dep,
+                **_unit_head_signing(justice_dep),
             ),
         ),
         (
@@ -288,6 +329,7 @@ def create_demo_people(demo: DemoProvince) -> list[tuple[str, str, str]]:
                 role="head",
                 agency=committee,
                 department=commune_justice,
+                **_unit_head_signing(commune_justice),
             ),
         ),
         (
@@ -373,6 +415,10 @@ def _staff_every_unit(demo: DemoProvince) -> None:
         unit = key if "." not in key else agency.code.split(".")[2].lower()
         for role, prefix in (("specialist", "chuyenvien"), ("head", "lanhdao")):
             group = ROLE_BY_KEY[role].group_name
+            signing = _unit_head_signing(department) if role == "head" else {}
+            if signing:
+                # Heads loaded before staff records said in what name they sign.
+                staffed.filter(groups__name=group, signing_title="").update(**signing)
             if not staffed.filter(groups__name=group).exists():
                 _user(
                     email=f"{prefix}.{unit}.{dep_code}@{d}",
@@ -380,6 +426,7 @@ def _staff_every_unit(demo: DemoProvince) -> None:
                     role=role,
                     agency=agency,
                     department=department,
+                    **signing,  # type: ignore[arg-type]
                 )
     clerk_group = ROLE_BY_KEY["clerk"].group_name
     for centre in demo.commune_centres:

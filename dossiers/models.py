@@ -1032,6 +1032,9 @@ class IssuedSlip(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     number = models.PositiveIntegerField(_("số"))
     issued_at = models.DateTimeField(_("ngày ban hành"))
+    # Form 05 of a stop: the signer's block as at the stop (accounts.signing.SignatureBlock
+    # .to_json), so a later change of the person's title does not rewrite the notice.
+    signer = models.JSONField(_("người ký"), default=dict, blank=True, editable=False)
     pdf = models.FileField(_("tệp PDF"), upload_to="slips/%Y/", blank=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts import signing
 from agencies.models import Agency
 from dossiers.models import (
     DailyCounter,
@@ -82,6 +83,9 @@ class SlipTerms:
     issued_at: datetime.datetime
     # Form 02: the supplement request the slip answers (a dossier may have several).
     supplement_request: SupplementRequest | None = None
+    # Form 05 of a stop: the block of the person who stopped the dossier, recorded on the
+    # slip (accounts/signing.py; docs/legal.md, "Who signs").
+    signer: signing.SignatureBlock | None = None
 
 
 def slip_terms(
@@ -122,9 +126,12 @@ def slip_terms(
             raise ValueError("Form 05 needs a stopped or withdrawn dossier.")
         agency_id = dossier.agency_id
         actor = event.actor
+        signer = None
         if dossier.state != State.WITHDRAWN and actor is not None and actor.agency_id is not None:
             agency_id = actor.agency_id
-        return SlipTerms(agency_id, event.created_at)
+            if signing.may_sign_documents(actor):
+                signer = signing.signature_block(actor)
+        return SlipTerms(agency_id, event.created_at, signer=signer)
     raise ValueError(f"Form {form!r} is not numbered by the dossier workflow.")
 
 
@@ -148,6 +155,7 @@ def _create(dossier: Dossier, form: str, terms: SlipTerms) -> IssuedSlip:
         year=year,
         number=next_form_number(agency=terms.agency_id, form=FORMS[form].suffix, year=year),
         issued_at=terms.issued_at,
+        signer=terms.signer.to_json() if terms.signer is not None else {},
     )
     request = terms.supplement_request
     if request is not None and not request.number:

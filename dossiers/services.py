@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
-from accounts import roles
+from accounts import roles, signing
 from accounts.models import User
 from agencies.models import Agency, AgencyKind
 from core.errors import DossierError, DossierNotFound, TransitionConflict
@@ -1451,6 +1451,10 @@ def dossier_stop(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
     reason = _require_reason(reason)
 
     def before(locked: Dossier) -> None:
+        # The stop issues form 05 in the stopper's name: one whose staff record does not say
+        # in what name they sign cannot issue it (accounts.signing; docs/legal.md, "Who
+        # signs"). Asked after check_allowed, so who may not stop still hears 404 / 409.
+        signing.signature_block(actor)
         locked.closed_reason = reason
         _finish_step(locked, _now(), actor)
 

@@ -1,7 +1,7 @@
 """factory-boy factories shared by the suite; one trait per role or state."""
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.contrib.auth.models import Group
@@ -89,6 +89,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             ensure_roles()
             self.groups.add(Group.objects.get(name=ROLE_BY_KEY[extracted].group_name))
+            user = cast(User, self)
+            if extracted == "head" and not user.signing_title:
+                # A head signs forms 04 and 05 (accounts/signing.py): by default the
+                # agency's head, under the agency's own head title.
+                agency = user.agency
+                user.signing_title = (agency.head_title if agency else "") or "Giám đốc"
+                user.save(update_fields=["signing_title"])
 
 
 class CitizenFactory(UserFactory):

@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
+from accounts.signing import SignatureBlock
 from agencies.models import Agency
 from core.pdf import qr_data_uri
 from dossiers import numbering
@@ -202,11 +204,24 @@ def _context_05(dossier: Dossier) -> dict[str, Any]:
             "accepted_moment": vn_moment_phrase(accepted_at) if accepted_at else "",
             "stopped_moment": vn_moment_phrase(event.created_at),
             "reason": dossier.closed_reason or event.note,
-            "signer_title": "" if withdrawn else (agency.head_title or "").upper(),
-            "signer_name": "" if withdrawn or actor is None else actor.full_name,
+            "signer": None if withdrawn else _stop_signer(context["slip"], agency, actor),
         }
     )
     return context
+
+
+def _stop_signer(slip: IssuedSlip, agency: Agency, actor: User | None) -> SignatureBlock:
+    """The block of the person who stopped the dossier, as recorded on the slip at the stop
+    (dossiers.numbering.slip_terms; Decree 30/2020 art. 13, Annex I II.7). A notice
+    numbered before blocks were recorded prints what it printed then: the agency head's
+    title over the name of the person who stopped it (an issued notice is not rewritten)."""
+    recorded = SignatureBlock.from_json(slip.signer)
+    if recorded is not None:
+        return recorded
+    return SignatureBlock(
+        lines=((agency.head_title or "Thủ trưởng cơ quan").upper(),),
+        name=actor.full_name if actor is not None else "",
+    )
 
 
 def _unit(step: DossierStep | None, fallback: Agency) -> str:

@@ -106,3 +106,24 @@ def test_every_unit_a_demo_procedure_reaches_has_its_staff():
             if not has(clerk, agency=agency):
                 missing.append(f"clerk at {agency} ({procedure.code})")
     assert not missing, sorted(set(missing))
+
+
+def test_every_demo_head_signs_in_a_name_the_law_allows():
+    """Decree 30/2020 art. 13 (docs/legal.md, "Who signs"): the department's unit head signs
+    by order of the director, the commune's Vice-Chairman for the Chairman; no head is
+    printed under a title that is not theirs."""
+    from accounts.roles import ROLE_BY_KEY
+    from accounts.signing import signature_block
+
+    call_command("load_demo")
+
+    assert signature_block(demo("lanhdao")).lines == (
+        "TL. GIÁM ĐỐC",
+        "TRƯỞNG PHÒNG HÀNH CHÍNH TƯ PHÁP",
+    )
+    assert signature_block(demo("lanhdao.tranbien")).lines == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    heads = User.objects.filter(groups__name=ROLE_BY_KEY["head"].group_name)
+    for head in heads:
+        head.full_clean(exclude=["password"])
+        block = signature_block(head)
+        assert block.lines[0].startswith(("TL. ", "KT. ")), (head.email, block.lines)

@@ -253,6 +253,90 @@ def test_a_withdrawn_dossier_gets_a_stop_notice_too(world: World) -> None:
     assert "Không còn nhu cầu." in text
 
 
+def _sign_as(person, **record: str) -> None:
+    for name, value in record.items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["password"])
+    person.save()
+
+
+def test_the_stop_notice_is_signed_in_the_name_the_stopper_signs_with(world: World) -> None:
+    """Decree 30/2020 art. 13(2), Annex I II.7 (docs/legal.md, "Who signs"): a Vice-Chairman
+    signing for the People's Committee prints "TM." before the collective, "KT." before the
+    Chairman's title, then their own office; a later change of title leaves it as issued."""
+    from accounts.signing import SignsAs
+    from agencies.models import AgencyKind
+
+    committee = world.justice
+    committee.name = "Ủy ban nhân dân phường Thử"
+    committee.kind = AgencyKind.COMMUNE_COMMITTEE
+    committee.head_title = "Chủ tịch"
+    committee.save()
+    _sign_as(
+        world.head,
+        signing_title="Phó Chủ tịch",
+        signs_as=SignsAs.TM,
+        signs_for_title="Chủ tịch",
+        signs_for_body="Ủy ban nhân dân",
+    )
+    with time_machine.travel(at(21, 14), tick=False):
+        dossier = build_dossier(world, State.STOPPED)
+
+    text = slip_text(dossier, "05")
+
+    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in text
+    assert "Hoàng Văn Em" in text
+    assert "(Ký, ghi rõ họ tên và đóng dấu)" in text
+    _sign_as(world.head, signing_title="Chủ tịch", signs_for_title="")
+    again = slip_text(dossier, "05")
+    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in again
+
+
+def test_a_department_head_stops_by_order_of_the_director(world: World) -> None:
+    from accounts.signing import SignsAs
+
+    _sign_as(
+        world.head,
+        signing_title="Trưởng phòng Hành chính tư pháp",
+        signs_as=SignsAs.TL,
+        signs_for_title="Giám đốc",
+    )
+    with time_machine.travel(at(21, 14), tick=False):
+        dossier = build_dossier(world, State.STOPPED)
+
+    text = slip_text(dossier, "05")
+
+    assert "TL. GIÁM ĐỐC TRƯỞNG PHÒNG HÀNH CHÍNH TƯ PHÁP" in text
+    assert "Hoàng Văn Em" in text
+
+
+def test_a_head_whose_record_says_no_title_cannot_stop_a_dossier(world: World) -> None:
+    from core.errors import DossierError
+
+    _sign_as(world.head, signing_title="")
+    with time_machine.travel(at(21, 14), tick=False):
+        dossier = build_dossier(world, State.IN_APPRAISAL)
+        with pytest.raises(DossierError) as caught:
+            services.dossier_stop(dossier=dossier, actor=world.head, reason="Hồ sơ giả mạo.")
+
+    assert "chưa ghi chức vụ và hình thức ký văn bản" in str(caught.value.message)
+    dossier.refresh_from_db()
+    assert dossier.state == State.IN_APPRAISAL
+    assert not IssuedSlip.objects.filter(dossier=dossier, form="05").exists()
+
+
+def test_a_stop_notice_numbered_before_blocks_were_recorded_prints_what_it_printed(
+    world: World,
+) -> None:
+    with time_machine.travel(at(21, 14), tick=False):
+        dossier = build_dossier(world, State.STOPPED)
+    IssuedSlip.objects.filter(dossier=dossier, form="05").update(signer={})
+
+    text = slip_text(dossier, "05")
+
+    assert "GIÁM ĐỐC" in text and "Hoàng Văn Em" in text
+
+
 # --- form 06 -----------------------------------------------------------------------------------
 
 
