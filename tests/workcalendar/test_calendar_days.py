@@ -67,7 +67,7 @@ def test_the_explanation_names_the_last_day_and_the_roll():
         "Thời hạn giải quyết: 7 ngày, không tính ngày tiếp nhận 20/01/2025 (thứ Hai); "
         "ngày cuối cùng của thời hạn: 27/01/2025 (thứ Hai)"
     )
-    assert "Bỏ qua 29/01/2025 (thứ Tư): nghỉ lễ, Tết – Tết Nguyên Đán" in lines
+    assert "Bỏ qua 29/01/2025 (thứ Tư): nghỉ lễ, Tết – Tết Nguyên đán (mùng 1 tháng Giêng)" in lines
     assert lines[-2] == (
         "Ngày cuối cùng 27/01/2025 (thứ Hai) là ngày nghỉ: thời hạn kết thúc vào cuối ngày "
         "làm việc tiếp theo, 03/02/2025 (thứ Hai)"
