@@ -160,10 +160,11 @@ def _draft_letters_in_bulk() -> int:
             f"""
             INSERT INTO {ApologyLetter._meta.db_table} (dossier_id, episode, agency_id, department_id,
                 state, addressee, applicant_national_id, received_at, original_due_at, proposed_due_at,
-                reason, extension_explanation, created_at, draft_pdf, pdf)
+                reason, extension_explanation, created_at, draft_pdf, pdf, signer)
             SELECT d.id, 0, COALESCE(d.responsible_agency_id, d.agency_id), d.responsible_department_id,
                 'draft', d.applicant_name, d.applicant_national_id, d.received_at, d.due_at,
-                d.due_at + interval '3 days', 'bench', '[]', now(), 'bench/placeholder.pdf', ''
+                d.due_at + interval '3 days', 'bench', '[]', now(), 'bench/placeholder.pdf', '',
+                '{{}}'
             FROM {Dossier._meta.db_table} d
             WHERE d.state = ANY(%s) AND d.extension_count = 0
               AND (d.due_soon_at IS NOT NULL OR d.overdue_since IS NOT NULL)
