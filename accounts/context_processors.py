@@ -22,6 +22,10 @@ class TemplateRoles:
         return bool(self._user.is_authenticated and predicate(self._user))
 
     @cached_property
+    def is_staff_member(self) -> bool:
+        return self._ask(predicates.is_staff_member)
+
+    @cached_property
     def is_clerk(self) -> bool:
         return self._ask(predicates.is_clerk)
 

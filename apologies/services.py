@@ -230,10 +230,9 @@ def _validate(letter: ApologyLetter, reason: str, proposed_due_at: datetime.date
         raise DossierError(
             _("Ngày hẹn trả mới phải sau thời điểm hiện tại."), field="proposed_due_at"
         )
-    calendar = calendar_for(letter.agency)
-    if engine.working_time_between(
-        calendar, letter.original_due_at, proposed_due_at
-    ) <= datetime.timedelta(0):
+    # The citizen is asked to come back then: a moment the agency is open (docs/legal.md,
+    # "The new return date"), not a weekend, a holiday or 03:00 on a working day.
+    if not calendar_for(letter.agency).is_working_moment(proposed_due_at):
         raise DossierError(
             _("Ngày hẹn trả mới phải rơi vào giờ làm việc."), field="proposed_due_at"
         )
