@@ -265,3 +265,37 @@ def build_dossier(world: World, state: str, *, applicant: User | None = None) ->
     dossier = Dossier.objects.get(pk=dossier.pk)
     assert dossier.state == state, f"walked to {dossier.state}, wanted {state}"
     return dossier
+
+
+# The states a dossier can be walked to; "proposed" is in appraisal with a proposal.
+STARTS = [
+    State.SUBMITTED,
+    State.SUPPLEMENT_REQUESTED,
+    State.RECEIVED,
+    State.IN_APPRAISAL,
+    "proposed",
+    State.AWAITING_SUPPLEMENT,
+    State.AWAITING_PAYMENT,
+    State.READY_FOR_RETURN,
+]
+
+
+def walk(world: World, start: str) -> Dossier:
+    """A dossier at ``start`` (one of ``STARTS``), ready for every verb offered there."""
+    if start in (State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT):
+        # The citizen has uploaded what was asked, so answering it is possible.
+        dossier = build_dossier(world, start)
+        services.dossier_attach_file(
+            dossier=dossier, actor=world.citizen, upload=make_pdf_upload("bo-sung.pdf")
+        )
+        return Dossier.objects.get(pk=dossier.pk)
+    if start != "proposed":
+        return build_dossier(world, start)
+    dossier = build_dossier(world, State.IN_APPRAISAL)
+    services.dossier_propose(
+        dossier=dossier,
+        actor=world.specialist,
+        decision=Decision.GRANTED,
+        result_file=make_pdf_upload("ket-qua.pdf"),
+    )
+    return Dossier.objects.get(pk=dossier.pk)

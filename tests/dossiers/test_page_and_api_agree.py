@@ -24,14 +24,15 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from dossiers import services, verbs
+from dossiers import verbs
 from dossiers.models import Decision, Dossier, State
 from tests.dossiers.factories import (
+    STARTS,
     SUPPLEMENT_ITEMS,
     World,
-    build_dossier,
     build_world,
     make_pdf_upload,
+    walk,
 )
 from tests.factories import StaffFactory
 from tests.twofactor import force_login_verified
@@ -41,16 +42,6 @@ pytestmark = pytest.mark.django_db
 DONE, INVALID, REFUSED = "done", "invalid", "refused"
 RECEIPTS = itertools.count(1)
 
-STARTS = [
-    State.SUBMITTED,
-    State.SUPPLEMENT_REQUESTED,
-    State.RECEIVED,
-    State.IN_APPRAISAL,
-    "proposed",
-    State.AWAITING_SUPPLEMENT,
-    State.AWAITING_PAYMENT,
-    State.READY_FOR_RETURN,
-]
 STAFF_VERBS = [verb.name for verb in verbs.of(verbs.STAFF)]
 
 
@@ -99,25 +90,6 @@ MISSING_INPUT: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "confirm_payment": ({"receipt_number": ""}, {}),
     "propose": ({"decision": Decision.GRANTED}, {"decision": Decision.GRANTED}),
 }
-
-
-def walk(world: World, start: str) -> Dossier:
-    if start in (State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT):
-        dossier = build_dossier(world, start)
-        services.dossier_attach_file(
-            dossier=dossier, actor=world.citizen, upload=make_pdf_upload("bo-sung.pdf")
-        )
-    elif start == "proposed":
-        dossier = build_dossier(world, State.IN_APPRAISAL)
-        services.dossier_propose(
-            dossier=dossier,
-            actor=world.specialist,
-            decision=Decision.GRANTED,
-            result_file=make_pdf_upload("ket-qua.pdf"),
-        )
-    else:
-        dossier = build_dossier(world, start)
-    return Dossier.objects.get(pk=dossier.pk)
 
 
 def page_outcome(user: User, dossier: Dossier, verb: str, data: dict[str, Any]) -> str:

@@ -31,11 +31,12 @@ from dossiers.models import (
 )
 from dossiers.verbs import SYSTEM, VERBS
 from tests.dossiers.factories import (
+    STARTS,
     SUPPLEMENT_ITEMS,
     World,
-    build_dossier,
     build_world,
     make_pdf_upload,
+    walk,
 )
 from tests.dossiers.test_races import run_together
 from tests.factories import StaffFactory
@@ -61,41 +62,9 @@ ARGUMENTS: dict[str, Callable[[], dict[str, Any]]] = {
     },
 }
 
-# The states a dossier can be walked to; "proposed" is in appraisal with a proposal.
-STARTS = [
-    State.SUBMITTED,
-    State.SUPPLEMENT_REQUESTED,
-    State.RECEIVED,
-    State.IN_APPRAISAL,
-    "proposed",
-    State.AWAITING_SUPPLEMENT,
-    State.AWAITING_PAYMENT,
-    State.READY_FOR_RETURN,
-]
-
 
 def people(world: World) -> list[User]:
     return [world.citizen, world.clerk, world.specialist, world.head, world.centre_head]  # type: ignore[attr-defined]
-
-
-def walk(world: World, start: str) -> Dossier:
-    if start in (State.SUPPLEMENT_REQUESTED, State.AWAITING_SUPPLEMENT):
-        # The citizen has uploaded what was asked, so answering it is possible.
-        dossier = build_dossier(world, start)
-        services.dossier_attach_file(
-            dossier=dossier, actor=world.citizen, upload=make_pdf_upload("bo-sung.pdf")
-        )
-        return Dossier.objects.get(pk=dossier.pk)
-    if start != "proposed":
-        return build_dossier(world, start)
-    dossier = build_dossier(world, State.IN_APPRAISAL)
-    services.dossier_propose(
-        dossier=dossier,
-        actor=world.specialist,
-        decision=Decision.GRANTED,
-        result_file=make_pdf_upload("ket-qua.pdf"),
-    )
-    return Dossier.objects.get(pk=dossier.pk)
 
 
 def offered(world: World, dossier: Dossier) -> dict[str, User]:
