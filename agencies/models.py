@@ -7,6 +7,7 @@ successor link: when units merge, old dossiers keep their agency and history is 
 """
 
 import datetime
+import unicodedata
 
 from django.db import models
 from django.db.models import Q
@@ -50,6 +51,26 @@ class AgencyKind(models.TextChoices):
     COMMUNE_COMMITTEE = "commune_committee", _("Ủy ban nhân dân xã, phường")
     COMMUNE_CENTRE = "commune_centre", _("Trung tâm Phục vụ hành chính công xã")
     MINISTRY_UNIT = "ministry_unit", _("Đơn vị tiếp nhận của bộ, ngành")
+
+
+# Words that start the place in an agency's name: the initials stop there.
+_PLACE_WORDS = ("tỉnh", "thành", "phường", "xã", "đặc", "thị", "quận", "huyện")
+
+
+def initials(name: str) -> str:
+    """``Sở Tư pháp tỉnh Đồng Nai`` → ``STP``: the first letter of each word before the
+    place, capitalised, diacritics dropped except Đ."""
+    letters = []
+    for word in name.split():
+        if word.lower() in _PLACE_WORDS and letters:
+            break
+        first = word[0]
+        if first in "đĐ":
+            letters.append("Đ")
+        elif first.isalpha():
+            base = unicodedata.normalize("NFD", first)[0]
+            letters.append(base.upper())
+    return "".join(letters) or "BPMC"
 
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
@@ -121,6 +142,18 @@ class Agency(models.Model):
     head_title = models.CharField(
         _("chức danh người đứng đầu"), max_length=100, blank=True, default="Giám đốc"
     )
+    # The abbreviation after the dash of a form's number ("05/PTNHS-TTPVHCC"): the issuing
+    # one-stop section's (docs/legal.md#slip-numbers). Empty: derived, see ``number_symbol``.
+    symbol = models.CharField(
+        _("chữ viết tắt trên số phiếu"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "In sau dấu gạch ngang của số phiếu, ví dụ “TTPVHCC”. Để trống: Trung tâm Phục vụ "
+            "hành chính công in “TTPVHCC”, cơ quan khác in chữ cái đầu của tên (“STP” cho "
+            "Sở Tư pháp)."
+        ),
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -143,6 +176,18 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def number_symbol(self) -> str:
+        """The abbreviation printed after the dash of the agency's form numbers: the
+        recorded ``symbol``, else ``TTPVHCC`` for a Public Administration Service Centre,
+        else the initials of the name before its place (``Sở Tư pháp tỉnh Đồng Nai`` →
+        ``STP``; ``Ủy ban nhân dân phường Trấn Biên`` → ``UBND``)."""
+        if self.symbol.strip():
+            return self.symbol.strip().upper()
+        if self.kind in (AgencyKind.PROVINCIAL_CENTRE, AgencyKind.COMMUNE_CENTRE):
+            return "TTPVHCC"
+        return initials(self.name)
 
     @property
     def office_periods(self) -> tuple[tuple[datetime.time, datetime.time], ...]:

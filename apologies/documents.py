@@ -12,10 +12,17 @@ from accounts.signing import SignatureBlock
 from apologies.models import ApologyLetter, LetterState
 from core.pdf import html_to_pdf, qr_data_uri
 from dossiers.slips.contexts import tracking_url
-from dossiers.slips.wording import governing_body, place_name, vn_date_phrase, vn_moment_phrase
+from dossiers.slips.wording import (
+    form_number_label,
+    governing_body,
+    place_name,
+    vn_date_phrase,
+    vn_moment_phrase,
+)
 
 FORM = "04"
-TITLE = "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"
+# Circular 03/2025, Annex I, form 04, as a third-party copy lists it (docs/legal.md#forms-01-to-06).
+TITLE = "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"
 
 
 def letter_context(letter: ApologyLetter) -> dict[str, Any]:
@@ -31,7 +38,7 @@ def letter_context(letter: ApologyLetter) -> dict[str, Any]:
         "agency": agency,
         "governing_body": governing_body(agency),
         "issuing_body": agency.name.upper(),
-        "number_label": letter.number_label,
+        "number_label": form_number_label(letter.number, FORM, agency),
         "place_date": vn_date_phrase(place_name(agency), issued_at),
         "procedure_name": dossier.procedure.name,
         "received_phrase": vn_moment_phrase(letter.received_at),

@@ -58,8 +58,8 @@ def next_code(*, agency: Agency, day: datetime.date) -> str:
 
 
 def next_form_number(*, agency: Agency | int, form: str, year: int) -> int:
-    """The next number of ``form`` (its suffix: ``TNHS``, ``PXL``…) for the agency's year."""
-    # A yearly series per agency (Decree 30/2020); the suffixes are ours: docs/legal.md#slip-numbers.
+    """The next number of ``form`` (its counter key: ``TNHS``, ``PXL``…) for the agency's year."""
+    # A yearly series per agency (Decree 30/2020); the keys are ours: docs/legal.md#slip-numbers.
     agency_id = agency if isinstance(agency, int) else agency.pk
     table = FormNumberCounter._meta.db_table
     with connection.cursor() as cursor:
@@ -83,8 +83,8 @@ class SlipTerms:
     issued_at: datetime.datetime
     # Form 02: the supplement request the slip answers (a dossier may have several).
     supplement_request: SupplementRequest | None = None
-    # Form 05 of a stop: the block of the person who stopped the dossier, recorded on the
-    # slip (accounts/signing.py; docs/legal.md, "Who signs").
+    # Form 05: the block it is signed with, recorded on the slip (accounts/signing.py;
+    # docs/legal.md, "Who signs").
     signer: signing.SignatureBlock | None = None
 
 
@@ -97,8 +97,8 @@ def slip_terms(
 ) -> SlipTerms:
     """The issuing agency and moment of the dossier's slip ``form``: 01 the receiving
     agency at reception; 02 the requester's agency when the request was made; 03 the
-    receiving agency at the refusal; 05 the agency of whoever stopped the dossier (the
-    receiving agency for a withdrawal) at the stop. ``event``: the transition's own event
+    receiving agency at the refusal; 05 the receiving agency (its one-stop section) at the
+    stop or withdrawal. ``event``: the transition's own event
     (else the latest of its kind); form 02 is the latest request unless one is given."""
     if form == "01":
         if dossier.received_at is None:
@@ -124,14 +124,21 @@ def slip_terms(
         event = event or last_event(dossier, CLOSING_ACTIONS)
         if event is None or dossier.state not in (State.STOPPED, State.WITHDRAWN):
             raise ValueError("Form 05 needs a stopped or withdrawn dossier.")
-        agency_id = dossier.agency_id
+        # The notice is the receiving one-stop section's: its header, number and signer
+        # (docs/legal.md#form-05-the-stop-notice). Someone of that section who stops the
+        # dossier signs it with their own block; otherwise it is signed there by the
+        # section's head, whose title the block prints, the name written by hand.
         actor = event.actor
-        signer = None
-        if dossier.state != State.WITHDRAWN and actor is not None and actor.agency_id is not None:
-            agency_id = actor.agency_id
-            if signing.may_sign_documents(actor):
-                signer = signing.signature_block(actor)
-        return SlipTerms(agency_id, event.created_at, signer=signer)
+        if (
+            actor is not None
+            and actor.agency_id == dossier.agency_id
+            and signing.may_sign_documents(actor)
+        ):
+            signer = signing.signature_block(actor)
+        else:
+            head_title = dossier.agency.head_title or "Thủ trưởng cơ quan"
+            signer = signing.SignatureBlock(lines=(head_title.upper(),), name="")
+        return SlipTerms(dossier.agency_id, event.created_at, signer=signer)
     raise ValueError(f"Form {form!r} is not numbered by the dossier workflow.")
 
 

@@ -15,18 +15,31 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class FormSpec:
     title: "StrPromise"
-    # The number's suffix ("05/TNHS"), also the key of the agency's yearly counter; empty for
-    # a form that carries no number of its own (the control slip refers to the receipt's).
-    suffix: str
+    # The key of the agency's yearly counter for the form (``TNHS``); empty for a form that
+    # carries no number of its own (the control slip refers to the receipt's). Never
+    # renamed: a new key would restart the year's series.
+    counter: str
+    # The form's code in its number ``NN/<code>-<agency symbol>`` (``01/PTNHS-TTPVHCC``):
+    # the project's, in the shape issue 12 gives, not read in the Annex
+    # (docs/legal.md#slip-numbers).
+    code: str = ""
+
+    @property
+    def suffix(self) -> str:
+        return self.counter
 
 
+# Titles: Circular 03/2025, Annex I, as a third-party copy lists them (docs/legal.md#forms-01-to-06).
 FORMS: dict[str, FormSpec] = {
-    "01": FormSpec(gettext_lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "TNHS"),
-    "02": FormSpec(gettext_lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), "YCBS"),
-    "03": FormSpec(gettext_lazy("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "TCHS"),
-    "04": FormSpec(gettext_lazy("Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết"), "PXL"),
-    "05": FormSpec(gettext_lazy("Phiếu dừng xử lý hồ sơ"), "DXL"),
+    "01": FormSpec(gettext_lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "TNHS", "PTNHS"),
+    "02": FormSpec(gettext_lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), "YCBS", "PYCBS"),
+    "03": FormSpec(gettext_lazy("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "TCHS", "PTCHS"),
+    "04": FormSpec(
+        gettext_lazy("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"), "PXL", "PXL"
+    ),
+    "05": FormSpec(gettext_lazy("Thông báo dừng giải quyết hồ sơ"), "DXL", "PDXL"),
     "06": FormSpec(gettext_lazy("Phiếu kiểm soát quá trình giải quyết hồ sơ"), ""),
+    "07": FormSpec(gettext_lazy("Sổ theo dõi hồ sơ"), ""),
 }
 FORM_TITLES: dict[str, "StrPromise"] = {form: spec.title for form, spec in FORMS.items()}
 

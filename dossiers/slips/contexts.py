@@ -135,6 +135,8 @@ def _context_01(dossier: Dossier) -> dict[str, Any]:
             else "",
             "receiver_name": event.actor.full_name if event and event.actor else "",
             "filed_in_person": not dossier.is_online,
+            **filer(dossier),
+            **register_line(context["slip"]),
             # The fee lines chosen at reception (never the alternatives added up).
             "fee_lines": list(dossier.fee_lines.order_by("id")),
             "fee_total": dossier.fee_total,
@@ -184,12 +186,17 @@ def _context_03(dossier: Dossier) -> dict[str, Any]:
             else "",
             "reason": dossier.closed_reason or event.note,
             "receiver_name": event.actor.full_name if event.actor else "",
+            "filed_in_person": not dossier.is_online,
+            **filer(dossier),
         }
     )
     return context
 
 
 def _context_05(dossier: Dossier) -> dict[str, Any]:
+    """The stop notice: the receiving one-stop section's (its header, number and signer,
+    recorded at the stop: dossiers.numbering.slip_terms), with the reason, and who decided
+    the stop (docs/legal.md#form-05-the-stop-notice)."""
     event = last_event(dossier, CLOSING_ACTIONS)
     if event is None or dossier.state not in (State.STOPPED, State.WITHDRAWN):
         raise ValueError("Form 05 needs a stopped or withdrawn dossier.")
@@ -198,23 +205,28 @@ def _context_05(dossier: Dossier) -> dict[str, Any]:
     context = _numbered_context(dossier, numbering.issued_slip(dossier, "05"))
     agency: Agency = context["agency"]
     accepted_at = dossier.received_at or dossier.submitted_at
+    decided_by = ""
+    if not withdrawn and actor is not None:
+        unit = actor.agency.name if actor.agency is not None else ""
+        decided_by = f"{actor.full_name} — {unit}" if unit else actor.full_name
     context.update(
         {
             "withdrawn": withdrawn,
             "accepted_moment": vn_moment_phrase(accepted_at) if accepted_at else "",
             "stopped_moment": vn_moment_phrase(event.created_at),
             "reason": dossier.closed_reason or event.note,
-            "signer": None if withdrawn else _stop_signer(context["slip"], agency, actor),
+            "decided_by": decided_by,
+            "signer": _stop_signer(context["slip"], agency, actor),
         }
     )
     return context
 
 
 def _stop_signer(slip: IssuedSlip, agency: Agency, actor: User | None) -> SignatureBlock:
-    """The block of the person who stopped the dossier, as recorded on the slip at the stop
-    (dossiers.numbering.slip_terms; Decree 30/2020 art. 13, Annex I II.7). A notice
-    numbered before blocks were recorded prints what it printed then: the agency head's
-    title over the name of the person who stopped it (an issued notice is not rewritten)."""
+    """The block recorded on the slip at the stop (dossiers.numbering.slip_terms; Decree
+    30/2020 art. 13, Annex I II.7). A notice numbered before blocks were recorded prints
+    what it printed then: the agency head's title over the name of the person who stopped
+    it (an issued notice is not rewritten)."""
     recorded = SignatureBlock.from_json(slip.signer)
     if recorded is not None:
         return recorded
@@ -222,6 +234,29 @@ def _stop_signer(slip: IssuedSlip, agency: Agency, actor: User | None) -> Signat
         lines=((agency.head_title or "Thủ trưởng cơ quan").upper(),),
         name=actor.full_name if actor is not None else "",
     )
+
+
+def filer(dossier: Dossier) -> dict[str, Any]:
+    """Who actually filed: the representative where one filed (nộp thay), on behalf of the
+    applicant; else the applicant (docs/legal.md#filing-for-another-person)."""
+    if dossier.representative_name:
+        return {
+            "filer_name": dossier.representative_name,
+            "filer_national_id": dossier.representative_national_id,
+            "on_behalf_of": dossier.applicant_name,
+        }
+    return {
+        "filer_name": dossier.applicant_name,
+        "filer_national_id": dossier.applicant_national_id,
+        "on_behalf_of": "",
+    }
+
+
+def register_line(receipt: IssuedSlip) -> dict[str, Any]:
+    """The dossier's entry in the tracking book (form 07): the book is the receiving
+    section's for the year, the entry the receipt's number in that year's series
+    (docs/legal.md#form-07-the-tracking-book)."""
+    return {"register_book": receipt.year, "register_entry": f"{receipt.number:02d}"}
 
 
 def _unit(step: DossierStep | None, fallback: Agency) -> str:
@@ -235,7 +270,10 @@ def _unit(step: DossierStep | None, fallback: Agency) -> str:
 def control_rows(dossier: Dossier) -> list[dict[str, Any]]:
     """One row per hand-over of the dossier (its event log), the last to the one-stop section
     for the return, each with the giver's due time and whether it was met."""
-    steps = {step.pk: step for step in dossier.steps.select_related("agency", "department")}
+    steps = {
+        step.pk: step
+        for step in dossier.steps.select_related("agency", "department", "handled_by")
+    }
     events = dossier.events.filter(
         action__in=["hand_over", "approve", *CLOSING_ACTIONS, "return_result"]
     ).select_related("actor")
@@ -245,12 +283,21 @@ def control_rows(dossier: Dossier) -> list[dict[str, Any]]:
         "stop": _("Dừng xử lý hồ sơ"),
         "withdraw": _("Công dân rút hồ sơ"),
     }
+    ordered = list(events.order_by("created_at", "id"))
+    # Who at the one-stop section took the result back: the clerk who returned it.
+    returned_by = next(
+        (e.actor.full_name for e in ordered if e.action == "return_result" and e.actor), ""
+    )
     rows: list[dict[str, Any]] = []
-    for event in events.order_by("created_at", "id"):
+    for event in ordered:
         data = event.data or {}
+        receiver_person = ""
         if event.action == "hand_over":
             giver = steps.get(data.get("from_step") or 0)
-            receiver: str = _unit(steps.get(data.get("to_step") or 0), one_stop)
+            to_step = steps.get(data.get("to_step") or 0)
+            receiver: str = _unit(to_step, one_stop)
+            if to_step is not None and to_step.handled_by is not None:
+                receiver_person = to_step.handled_by.full_name
             note = event.note
         elif event.action == "return_result":
             rows.append(
@@ -263,6 +310,7 @@ def control_rows(dossier: Dossier) -> list[dict[str, Any]]:
                     "note": _("Trả kết quả: %(channel)s")
                     % {"channel": dossier.get_return_channel_display()},
                     "giver_person": event.actor.full_name if event.actor else "",
+                    "receiver_person": dossier.applicant_name,
                 }
             )
             continue
@@ -271,6 +319,8 @@ def control_rows(dossier: Dossier) -> list[dict[str, Any]]:
             if giver is None or giver.finished_at is None:
                 continue
             receiver = _("Bộ phận Một cửa — %(agency)s") % {"agency": one_stop.name}
+            if returned_by:
+                receiver_person = returned_by
             note = notes[event.action]
         rows.append(
             {
@@ -281,6 +331,7 @@ def control_rows(dossier: Dossier) -> list[dict[str, Any]]:
                 "status": timeliness(giver.finished_at, giver.due_at) if giver else "",
                 "note": note,
                 "giver_person": event.actor.full_name if event.actor else "",
+                "receiver_person": receiver_person,
             }
         )
     return rows
@@ -289,18 +340,27 @@ def control_rows(dossier: Dossier) -> list[dict[str, Any]]:
 def _context_06(dossier: Dossier) -> dict[str, Any]:
     if dossier.received_at is None:
         raise ValueError("Form 06 needs a received dossier.")
-    # The control slip has no number of its own: it prints the receipt's.
+    # The control slip travels with the receipt and carries its number
+    # (docs/legal.md#forms-01-to-06).
     receipt = numbering.issued_slip(dossier, "01")
     context = _base_context(dossier, "06", agency=dossier.agency, issued_at=timezone.now())
-    agencies: list[str] = []
-    for step in dossier.steps.select_related("agency").order_by("order"):
-        if step.agency_id != dossier.agency_id and step.agency.name not in agencies:
-            agencies.append(step.agency.name)
+    steps = list(dossier.steps.select_related("agency").order_by("order"))
+    # The agency that settles (chủ trì) holds the last step; any other agency with a step,
+    # but the receiving one, co-ordinates (phối hợp) in a multi-agency dossier.
+    lead = steps[-1].agency if steps else dossier.agency
+    coordinating: list[str] = []
+    for step in steps:
+        if step.agency_id in (dossier.agency_id, lead.pk):
+            continue
+        if step.agency.name not in coordinating:
+            coordinating.append(step.agency.name)
     context.update(
         {
+            "number_label": number_label(receipt),
             "receipt_number": number_label(receipt),
             "appointment_moment": vn_moment_phrase(dossier.due_at) if dossier.due_at else "",
-            "settling_agencies": agencies,
+            "lead_agency": lead.name,
+            "coordinating_agencies": coordinating,
             "rows": control_rows(dossier),
         }
     )

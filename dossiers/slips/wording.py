@@ -87,8 +87,16 @@ def place_name(agency: Agency) -> str:
 # --- the number --------------------------------------------------------------------------------
 
 
+def form_number_label(number: int | None, form: str, agency: Agency) -> str:
+    """``05/PTNHS-TTPVHCC``: the yearly number with its zero (Decree 30/2020), the form's
+    code, then the issuing section's abbreviation (docs/legal.md#slip-numbers); ``…`` before
+    a number is given."""
+    shown = f"{number:02d}" if number else "…"
+    return f"{shown}/{FORMS[form].code}-{agency.number_symbol}"
+
+
 def number_label(slip: IssuedSlip) -> str:
-    return f"{slip.number:02d}/{FORMS[slip.form].suffix}"
+    return form_number_label(slip.number, slip.form, slip.agency)
 
 
 # --- form 06: whether a step was done before, on or after its due time -------------------------

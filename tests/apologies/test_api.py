@@ -157,7 +157,7 @@ def test_issue_then_issue_again_then_the_citizen_downloads_the_pdf(world):
     text = " ".join(
         unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in reader.pages)).split()
     )
-    assert "PHIẾU XIN LỖI" in text and str(dossier.code) in text and "Nguyễn Thị Ánh" in text
+    assert "VĂN BẢN XIN LỖI" in text and str(dossier.code) in text and "Nguyễn Thị Ánh" in text
     assert api(another_citizen()).get(f"/api/v1/letters/{letter.pk}/pdf/").status_code == 404
 
     secret = Dossier.objects.get(pk=dossier.pk).lookup_secret  # printed on the receipt

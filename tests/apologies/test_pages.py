@@ -388,7 +388,7 @@ def test_the_citizen_sees_the_issued_letter_and_downloads_its_pdf(client, world)
     response = client.get(letter_url(letter, "apologies:letter_pdf"))
     assert response.status_code == 200
     content = pdf_text(b"".join(response.streaming_content))
-    assert "PHIẾU XIN LỖI" in content
+    assert "VĂN BẢN XIN LỖI" in content
     assert str(dossier.code) in content
     assert "Nguyễn Thị Ánh" in content
     assert "Cần xác minh thêm thông tin lý lịch." in content

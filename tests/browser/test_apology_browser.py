@@ -157,7 +157,7 @@ def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
         section.get_by_role("link", name="Tải phiếu 01/PXL (PDF)").click()
     assert download.value.suggested_filename == f"{dossier.code}-phieu-xin-loi.pdf"
     text = pdf_text(Path(download.value.path()).read_bytes())
-    assert "PHIẾU XIN LỖI" in text
+    assert "VĂN BẢN XIN LỖI" in text
     assert str(dossier.code) in text
     assert "Nguyễn Thị Ánh" in text
     assert "".join(NEW_REASON.split()) in "".join(text.split())

@@ -24,7 +24,7 @@ from django.urls import reverse
 from fontTools.ttLib import TTFont
 
 from core import pdf as core_pdf
-from dossiers import services
+from dossiers import numbering, services
 from dossiers.models import IssuedSlip, State, SupplementRequest
 from dossiers.slips import catalogue, contexts, render, wording
 from tests.dossiers.factories import World, build_dossier, draft_with_files, make_pdf_upload
@@ -109,7 +109,7 @@ def test_the_receipt_shows_title_code_applicant_appointment_and_number(world: Wo
     assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH ĐỒNG NAI" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
-    assert "Số: 01/TNHS" in text
+    assert "Số: 01/PTNHS-TTPVHCC" in text
     assert "Đồng Nai, ngày 20 tháng 01 năm 2025" in text
     # Received Monday 08:00; 24 working hours (3 days of 07:30–11:30, 13:00–17:00) later.
     assert "Thời gian nhận hồ sơ: 08 giờ 00 phút, ngày 20 tháng 01 năm 2025" in text
@@ -139,16 +139,16 @@ def test_numbers_run_per_agency_form_and_year_and_a_slip_keeps_its_number(world:
     first = received(world)
     second = received(world, at(20, 9))
 
-    assert "Số: 01/TNHS" in slip_text(first, "01")
-    assert "Số: 02/TNHS" in slip_text(second, "01")
+    assert "Số: 01/PTNHS-TTPVHCC" in slip_text(first, "01")
+    assert "Số: 02/PTNHS-TTPVHCC" in slip_text(second, "01")
     # Downloaded again, in any order: the same numbers.
-    assert "Số: 01/TNHS" in slip_text(first, "01")
-    assert "Số: 02/TNHS" in slip_text(second, "01")
+    assert "Số: 01/PTNHS-TTPVHCC" in slip_text(first, "01")
+    assert "Số: 02/PTNHS-TTPVHCC" in slip_text(second, "01")
     assert IssuedSlip.objects.filter(form="01").count() == 2
 
     # A new year starts again at 01 (2 January 2026 is a Friday, a working day).
     next_year = received(world, at(2, 9, year=2026))
-    assert "Số: 01/TNHS" in slip_text(next_year, "01")
+    assert "Số: 01/PTNHS-TTPVHCC" in slip_text(next_year, "01")
     assert "ngày 02 tháng 01 năm 2026" in slip_text(next_year, "01")
 
 
@@ -204,11 +204,11 @@ def test_the_supplement_request_lists_every_item_with_its_reason(world: World) -
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
     assert f"Mã hồ sơ: {dossier.code}" in text
     assert "Nguyễn Thị Ánh" in text
-    assert "Số: 01/YCBS" in text
+    assert "Số: 01/PYCBS-TTPVHCC" in text
     assert "Ảnh chụp bị mờ, không đọc được số." in text
     assert "Thiếu chữ ký của người ủy quyền." in text
     assert "Lê Văn Cường" in text
-    assert SupplementRequest.objects.get(dossier=dossier).number == "01/YCBS"
+    assert SupplementRequest.objects.get(dossier=dossier).number == "01/PYCBS-TTPVHCC"
 
 
 def test_the_refusal_gives_the_written_reasons(world: World) -> None:
@@ -222,24 +222,37 @@ def test_the_refusal_gives_the_written_reasons(world: World) -> None:
     text = slip_text(dossier, "03")
 
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
-    assert "Số: 01/TCHS" in text
+    assert "Số: 01/PTCHS-TTPVHCC" in text
     assert f"Mã hồ sơ: {dossier.code}" in text
     assert "Nguyễn Thị Ánh" in text
     assert "Hồ sơ không thuộc thẩm quyền giải quyết." in text
 
 
-def test_the_stop_notice_comes_from_the_agency_that_stopped_the_dossier(world: World) -> None:
+def test_the_stop_notice_is_the_receiving_sections_with_the_reason_and_who_decided(
+    world: World,
+) -> None:
+    """Form 05, "Thông báo dừng giải quyết hồ sơ", is issued by the one-stop section that
+    received the dossier: its header, its number symbol, its head's signature; the head of
+    the department who stopped the dossier is named as the one who decided."""
     with time_machine.travel(at(21, 14), tick=False):
         dossier = build_dossier(world, State.STOPPED)
 
     text = slip_text(dossier, "05")
 
-    assert "PHIẾU DỪNG XỬ LÝ HỒ SƠ" in text
-    assert "SỞ TƯ PHÁP TỈNH ĐỒNG NAI" in text
-    assert "Số: 01/DXL" in text
-    assert "Công dân đề nghị dừng xử lý." in text
-    assert "Hoàng Văn Em" in text
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text
+    assert "PHIẾU DỪNG" not in text
+    assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH ĐỒNG NAI" in text
+    assert "SỞ TƯ PHÁP TỈNH ĐỒNG NAI" not in text
+    assert "Số: 01/PDXL-TTPVHCC" in text
+    assert f"Số định danh cá nhân: {dossier.applicant_national_id}" in text
+    assert "Lý do: Công dân đề nghị dừng xử lý." in text
+    assert "theo quyết định của Hoàng Văn Em — Sở Tư pháp tỉnh Đồng Nai" in text
     assert "14 giờ 00 phút, ngày 21 tháng 01 năm 2025" in text
+    # Signed at the section by its head (the centre's "Giám đốc"), the name by hand.
+    assert "GIÁM ĐỐC (Ký, ghi rõ họ tên và đóng dấu)" in text
+    slip = IssuedSlip.objects.get(dossier=dossier, form="05")
+    assert slip.agency_id == world.centre.pk
+    assert slip.signer == {"lines": ["GIÁM ĐỐC"], "name": ""}
 
 
 def test_a_withdrawn_dossier_gets_a_stop_notice_too(world: World) -> None:
@@ -248,9 +261,11 @@ def test_a_withdrawn_dossier_gets_a_stop_notice_too(world: World) -> None:
 
     assert [form for form, _title in catalogue.AVAILABLE_FORMS(dossier)] == ["05"]
     text = slip_text(dossier, "05")
-    assert "PHIẾU DỪNG XỬ LÝ HỒ SƠ" in text
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text
+    assert "Số: 01/PDXL-TTPVHCC" in text
     assert "Theo đề nghị rút hồ sơ của ông/bà" in text
     assert "Không còn nhu cầu." in text
+    assert "theo quyết định của" not in text
 
 
 def _sign_as(person, **record: str) -> None:
@@ -260,54 +275,38 @@ def _sign_as(person, **record: str) -> None:
     person.save()
 
 
-def test_the_stop_notice_is_signed_in_the_name_the_stopper_signs_with(world: World) -> None:
-    """Decree 30/2020 art. 13(2), Annex I II.7 (docs/legal.md, "Who signs"): a Vice-Chairman
-    signing for the People's Committee prints "TM." before the collective, "KT." before the
-    Chairman's title, then their own office; a later change of title leaves it as issued."""
-    from accounts.signing import SignsAs
-    from agencies.models import AgencyKind
-
-    committee = world.justice
-    committee.name = "Ủy ban nhân dân phường Thử"
-    committee.kind = AgencyKind.COMMUNE_COMMITTEE
-    committee.head_title = "Chủ tịch"
-    committee.save()
-    _sign_as(
-        world.head,
-        signing_title="Phó Chủ tịch",
-        signs_as=SignsAs.TM,
-        signs_for_title="Chủ tịch",
-        signs_for_body="Ủy ban nhân dân",
-    )
-    with time_machine.travel(at(21, 14), tick=False):
-        dossier = build_dossier(world, State.STOPPED)
-
-    text = slip_text(dossier, "05")
-
-    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in text
-    assert "Hoàng Văn Em" in text
-    assert "(Ký, ghi rõ họ tên và đóng dấu)" in text
-    _sign_as(world.head, signing_title="Chủ tịch", signs_for_title="")
-    again = slip_text(dossier, "05")
-    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in again
-
-
-def test_a_department_head_stops_by_order_of_the_director(world: World) -> None:
+def test_someone_of_the_receiving_section_who_stops_signs_with_their_own_block(
+    world: World,
+) -> None:
+    """Decree 30/2020 art. 13, Annex I II.7 (docs/legal.md, "Who signs"): the section's own
+    deputy head prints "KT." before the head's title, then their office, then their name."""
     from accounts.signing import SignsAs
 
-    _sign_as(
-        world.head,
-        signing_title="Trưởng phòng Hành chính tư pháp",
-        signs_as=SignsAs.TL,
-        signs_for_title="Giám đốc",
-    )
     with time_machine.travel(at(21, 14), tick=False):
         dossier = build_dossier(world, State.STOPPED)
+    world.head.agency = world.centre
+    world.head.department = None
+    _sign_as(
+        world.head, signing_title="Phó Giám đốc", signs_as=SignsAs.KT, signs_for_title="Giám đốc"
+    )
 
-    text = slip_text(dossier, "05")
+    terms = numbering.slip_terms(dossier, "05")
 
-    assert "TL. GIÁM ĐỐC TRƯỞNG PHÒNG HÀNH CHÍNH TƯ PHÁP" in text
-    assert "Hoàng Văn Em" in text
+    assert terms.agency_id == world.centre.pk
+    assert terms.signer is not None
+    assert terms.signer.lines == ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+    assert terms.signer.name == "Hoàng Văn Em"
+
+
+def test_an_issued_stop_notice_keeps_its_block(world: World) -> None:
+    with time_machine.travel(at(21, 14), tick=False):
+        dossier = build_dossier(world, State.STOPPED)
+    before = slip_text(dossier, "05")
+    world.centre.head_title = "Trưởng ban"
+    world.centre.save()
+
+    assert "GIÁM ĐỐC" in before
+    assert "TRƯỞNG BAN" not in slip_text(dossier, "05")
 
 
 def test_a_head_whose_record_says_no_title_cannot_stop_a_dossier(world: World) -> None:
@@ -365,7 +364,7 @@ def test_the_control_slip_marks_a_step_finished_after_its_due_time_late(world: W
     text = pdf_text(pdf)
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
     assert f"Mã hồ sơ: {dossier.code}" in text
-    assert "Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả số: 01/TNHS" in text
+    assert "Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả số: 01/PTNHS-TTPVHCC" in text
     assert "Phòng Hành chính tư pháp — Sở Tư pháp" in text
     assert "09 giờ 00 phút, ngày 21 tháng 01 năm 2025" in text  # the hand-over
     assert "13 giờ 30 phút, ngày 20 tháng 01 năm 2025" in text  # the reception step's due time

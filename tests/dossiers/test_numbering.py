@@ -60,19 +60,20 @@ def test_a_transition_numbers_its_slip_without_building_the_page(
 
 
 def test_the_page_prints_the_number_agency_and_moment_of_the_transition(world: World) -> None:
-    # Stopped by the head of the department: the notice is the department's agency's, dated
-    # at the stop; the receipt is the centre's, dated at reception.
+    # Stopped by the head of the department: the notice is still the receiving section's
+    # (docs/legal.md#form-05-the-stop-notice), dated at the stop; the receipt is the
+    # centre's too, dated at reception.
     with time_machine.travel(MONDAY_8AM, tick=False):
         dossier = build_dossier(world, State.STOPPED)
     stop = IssuedSlip.objects.get(dossier=dossier, form="05")
     receipt = IssuedSlip.objects.get(dossier=dossier, form="01")
-    assert stop.agency_id == world.head.agency_id != world.centre.pk
+    assert stop.agency_id == world.centre.pk != world.head.agency_id
     assert receipt.agency_id == world.centre.pk
 
     notice = contexts.slip_context(dossier, "05")
     assert (notice["slip"].pk, notice["agency"].pk) == (stop.pk, stop.agency_id)
     assert notice["issued_at"] == stop.issued_at
-    assert "Số: 01/DXL" in pdf_text(render.slip_pdf(dossier, "05"))
+    assert "Số: 01/PDXL-TTPVHCC" in pdf_text(render.slip_pdf(dossier, "05"))
     assert contexts.slip_context(dossier, "01")["issued_at"] == receipt.issued_at
     assert IssuedSlip.objects.filter(dossier=dossier).count() == 2
 
@@ -83,8 +84,9 @@ def test_each_supplement_request_keeps_the_number_of_its_own_slip(world: World) 
     slip = IssuedSlip.objects.get(dossier=dossier, form="02")
 
     assert slip.supplement_request_id == request.pk
-    assert request.number == "01/YCBS"
-    assert contexts.slip_context(dossier, "02")["number_label"] == "01/YCBS"
+    # Asked for by the specialist of Sở Tư pháp: that agency's symbol, derived ("STP").
+    assert request.number == "01/PYCBS-STP"
+    assert contexts.slip_context(dossier, "02")["number_label"] == "01/PYCBS-STP"
 
 
 def test_a_slip_its_transition_did_not_number_is_numbered_once_on_first_print(
@@ -101,9 +103,9 @@ def test_a_slip_its_transition_did_not_number_is_numbered_once_on_first_print(
     control = contexts.slip_context(old, "06")
     receipt = IssuedSlip.objects.get(dossier=old, form="01")
 
-    assert control["receipt_number"] == "03/TNHS"
+    assert control["receipt_number"] == "03/PTNHS-TTPVHCC"
     assert (receipt.agency_id, receipt.issued_at) == (old.agency_id, old.received_at)
-    assert contexts.slip_context(old, "01")["number_label"] == "03/TNHS"
-    assert contexts.slip_context(new, "01")["number_label"] == "02/TNHS"
+    assert contexts.slip_context(old, "01")["number_label"] == "03/PTNHS-TTPVHCC"
+    assert contexts.slip_context(new, "01")["number_label"] == "02/PTNHS-TTPVHCC"
     assert numbering.issued_slip(old, "01").pk == receipt.pk
     assert IssuedSlip.objects.filter(dossier=old).count() == 1
