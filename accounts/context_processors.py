@@ -34,6 +34,10 @@ class TemplateRoles:
         return self._ask(predicates.watches_deadlines)
 
     @cached_property
+    def may_read_tracking_book(self) -> bool:
+        return self._ask(predicates.may_read_tracking_book)
+
+    @cached_property
     def may_read_access_log(self) -> bool:
         return self._ask(predicates.may_read_access_log)
 

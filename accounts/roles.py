@@ -126,6 +126,12 @@ def may_read_access_log(user: "User") -> bool:
     return user.is_superuser or is_supervisor(user) or is_catalogue_admin(user)
 
 
+def may_read_tracking_book(user: "User") -> bool:
+    """Keeps and reads the one-stop section's tracking book (form 07): its clerks and heads,
+    and the centre's supervisors."""
+    return is_clerk(user) or is_approver(user) or is_supervisor(user)
+
+
 # --- The roles: groups an administrator hands out ---------------------------------------------
 
 
