@@ -53,7 +53,10 @@ class AgencyAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent", "successor", "province", "commune")
     inlines = (DepartmentInline,)
     fieldsets = (
-        (None, {"fields": ("code", "name", "short_name", "kind", "parent", "head_title", "symbol")}),
+        (
+            None,
+            {"fields": ("code", "name", "short_name", "kind", "parent", "head_title", "symbol")},
+        ),
         (_("Địa bàn, liên hệ"), {"fields": ("province", "commune", "address", "phone")}),
         (_("Hiệu lực, kế thừa"), {"fields": ("valid_from", "valid_until", "successor")}),
         (

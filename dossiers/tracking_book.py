@@ -132,7 +132,9 @@ def _moment(moment: datetime.datetime | None) -> str:
 def _bounds(book: Book) -> tuple[datetime.datetime, datetime.datetime]:
     zone = timezone.get_default_timezone()
     start = datetime.datetime.combine(book.start, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(book.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        book.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
     return start, end
 
 
@@ -177,7 +179,9 @@ def rows(book: Book) -> list[Row]:
     for dossier in dossiers(book):
         entry: Any = getattr(dossier, "register_entry", None)
         handed: Any = getattr(dossier, "handed_over_at", None)
-        contact = ", ".join(part for part in (dossier.applicant_address, dossier.applicant_phone) if part)
+        contact = ", ".join(
+            part for part in (dossier.applicant_address, dossier.applicant_phone) if part
+        )
         cells = (
             f"{entry:02d}" if entry else "",
             dossier.code,

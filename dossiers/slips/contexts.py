@@ -271,8 +271,7 @@ def control_rows(dossier: Dossier) -> list[dict[str, Any]]:
     """One row per hand-over of the dossier (its event log), the last to the one-stop section
     for the return, each with the giver's due time and whether it was met."""
     steps = {
-        step.pk: step
-        for step in dossier.steps.select_related("agency", "department", "handled_by")
+        step.pk: step for step in dossier.steps.select_related("agency", "department", "handled_by")
     }
     events = dossier.events.filter(
         action__in=["hand_over", "approve", *CLOSING_ACTIONS, "return_result"]

@@ -75,7 +75,9 @@ def test_the_control_slip_names_receivers_the_coordinating_agency_and_its_number
     tax = AgencyFactory(name="Thuế tỉnh Đồng Nai", province=world.centre.province)
     dossier = received(world)
     appraisal = dossier.steps.get(order=2)
-    DossierStep.objects.create(dossier=dossier, order=3, name="Xác định nghĩa vụ thuế", agency=tax, budget_hours=8)
+    DossierStep.objects.create(
+        dossier=dossier, order=3, name="Xác định nghĩa vụ thuế", agency=tax, budget_hours=8
+    )
     DossierStep.objects.create(
         dossier=dossier, order=4, name="Quyết định", agency=world.justice, budget_hours=8
     )
@@ -97,13 +99,15 @@ def _many_components(world: World, count: int) -> None:
     version = world.procedure.versions.get()
     start = version.components.count() + 1
     for order in range(start, start + count):
-        world.components.append(Component.objects.create(
-            version=version,
-            order=order,
-            name=f"Giấy tờ kèm theo số {order}: bản sao có chứng thực hoặc bản chụp kèm bản chính để đối chiếu",
-            kind=ComponentKind.COPY,
-            required=True,
-        ))
+        world.components.append(
+            Component.objects.create(
+                version=version,
+                order=order,
+                name=f"Giấy tờ kèm theo số {order}: bản sao có chứng thực hoặc bản chụp kèm bản chính để đối chiếu",
+                kind=ComponentKind.COPY,
+                required=True,
+            )
+        )
 
 
 @pytest.mark.parametrize("count", [0, 6, 9, 12, 16, 24])
