@@ -1,7 +1,7 @@
 """Form 07, the tracking book (*Sổ theo dõi hồ sơ*, Circular 03/2025 Annex I): the dossiers a
 one-stop section received in a field (lĩnh vực) and a period, one row each, as a staff page
 and as PDF (A4 landscape), CSV and XLSX downloads built from the same rows
-(docs/legal.md#form-07-the-tracking-book; docs/adr/0016-openpyxl-xlsx.md).
+(docs/legal.md#form-07-the-tracking-book; docs/adr/0016-openpyxl-for-xlsx.md).
 
 The Annex's columns were not read: the columns are the project's, marked so in the legal page.
 """

@@ -13,7 +13,7 @@ from dossiers import services
 from dossiers.models import Dossier, DossierStep, State
 from dossiers.slips import contexts, render
 from procedures.models import Component, ComponentKind
-from tests.dossiers.factories import World, build_dossier, draft_with_files, make_pdf_upload
+from tests.dossiers.factories import World, build_dossier, draft_with_files
 from tests.dossiers.test_documents import MONDAY_8AM, at, pdf_text, received, slip_text
 from tests.factories import AgencyFactory
 

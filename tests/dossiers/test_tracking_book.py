@@ -9,7 +9,6 @@ from typing import Any
 import openpyxl
 import pypdf
 import pytest
-import time_machine
 from django.urls import reverse
 
 from dossiers import tracking_book
