@@ -60,7 +60,7 @@ _PLACE_WORDS = ("tỉnh", "thành", "phường", "xã", "đặc", "thị", "qu�
 def initials(name: str) -> str:
     """``Sở Tư pháp tỉnh Đồng Nai`` → ``STP``: the first letter of each word before the
     place, capitalised, diacritics dropped except Đ."""
-    letters = []
+    letters: list[str] = []
     for word in name.split():
         if word.lower() in _PLACE_WORDS and letters:
             break

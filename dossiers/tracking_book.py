@@ -57,7 +57,7 @@ def agencies_for(user: User) -> QuerySet[Agency]:
     agency of their province."""
     if roles.is_supervisor(user) and user.agency is not None:
         return Agency.objects.filter(province_id=user.agency.province_id)
-    return Agency.objects.filter(pk=user.agency_id)
+    return Agency.objects.filter(pk=user.agency_id or 0)
 
 
 class BookForm(forms.Form):
@@ -184,7 +184,7 @@ def rows(book: Book) -> list[Row]:
         )
         cells = (
             f"{entry:02d}" if entry else "",
-            dossier.code,
+            dossier.code or "",
             dossier.procedure.name,
             dossier.applicant_name,
             contact,
