@@ -1,6 +1,6 @@
 """The overdue lists and apology letters over REST (issue 4 item 3): what the pages do.
 
-``GET watch/{kind}/`` (due_soon, overdue, escalated; ``?agency=`` for supervisors),
+``GET watch/{kind}/`` (due_soon, overdue, escalated, past_issue_by; ``?agency=`` for supervisors),
 ``GET letters/`` (waiting for my signature), ``GET letters/{id}/``, ``POST letters/{id}/edit/``,
 ``POST letters/{id}/issue/``, ``GET letters/{id}/pdf/``. Domain errors go through
 ``core.api.api_exception_handler`` (400 / 404 / 409); a letter the caller may not see is
@@ -41,7 +41,7 @@ from audit import services as audit
 from core.api import ERROR_SCHEMA
 from core.errors import DossierNotFound
 
-KINDS = ("due_soon", "overdue", "escalated")
+KINDS = ("due_soon", "overdue", "escalated", "past_issue_by")
 
 
 # --- serializers ---------------------------------------------------------------------------------
@@ -52,6 +52,13 @@ class LetterBriefOut(serializers.Serializer[ApologyLetter]):
     state = serializers.ChoiceField(choices=LetterState.choices)
     number = serializers.CharField(
         source="number_label", help_text=gettext_lazy("Số phiếu, “01/PXL”")
+    )
+    issue_by = serializers.DateTimeField(
+        allow_null=True,
+        help_text=gettext_lazy("Thời điểm phải ban hành phiếu: một ngày làm việc trước hạn."),
+    )
+    issued_late = serializers.BooleanField(
+        help_text=gettext_lazy("Phiếu được ban hành sau thời điểm phải ban hành.")
     )
 
 
@@ -86,7 +93,9 @@ class LetterOut(serializers.Serializer[ApologyLetter]):
     original_due_at = serializers.DateTimeField()
     proposed_due_at = serializers.DateTimeField()
     reason = serializers.CharField()
+    issue_by = serializers.DateTimeField(allow_null=True)
     issued_at = serializers.DateTimeField(allow_null=True)
+    issued_late = serializers.BooleanField()
     signer_lines = serializers.SerializerMethodField(
         help_text=gettext_lazy(
             "Quyền hạn và chức vụ người ký như in trên phiếu (ví dụ “KT. GIÁM ĐỐC”, “PHÓ GIÁM "

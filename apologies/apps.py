@@ -10,11 +10,19 @@ class ApologiesConfig(AppConfig):
         """Apologies hangs on the dossier without dossiers knowing it (docs/architecture.md):
         a settled dossier cancels its draft letters, and issuing a letter is a verb of the
         dossier's history whose e-mail is assembled here and sent by dossiers' notifications."""
-        from apologies.signals import cancel_draft_letters, letter_attachments, letters_waiting
+        from apologies.signals import (
+            cancel_draft_letters,
+            hand_over_draft_letters,
+            letter_attachments,
+            letters_waiting,
+        )
         from dossiers import notifications, verbs
-        from dossiers.signals import dossier_settled
+        from dossiers.signals import dossier_handed_over, dossier_settled
 
         dossier_settled.connect(cancel_draft_letters, dispatch_uid="apologies_cancel_drafts")
+        dossier_handed_over.connect(
+            hand_over_draft_letters, dispatch_uid="apologies_hand_over_drafts"
+        )
         verbs.register(
             verbs.Verb(
                 "apology_issued",
@@ -28,6 +36,17 @@ class ApologiesConfig(AppConfig):
                     attachments=letter_attachments,
                     waiting=letters_waiting,
                 ),
+                transition=False,
+            )
+        )
+        # A draft follows the unit responsible for the dossier (the scan, or a hand-over):
+        # a line in the history, no notice (the citizen is told when a letter is issued).
+        verbs.register(
+            verbs.Verb(
+                "apology_handed_over",
+                verbs.SYSTEM,
+                _("Chuyển dự thảo phiếu xin lỗi"),
+                _("Dự thảo phiếu xin lỗi chuyển cho đơn vị chịu trách nhiệm"),
                 transition=False,
             )
         )

@@ -2,8 +2,8 @@
 
 Each working morning every department head and centre supervisor with something to act on
 gets one e-mail, in their language: how many of their dossiers are due soon, overdue and
-escalated, and how many apology letters wait for their signature, with the link to the
-lists. Nothing to act on, no e-mail. The (person, day) row is claimed and locked before
+escalated, how many apology letters wait for their signature, and how many drafts are past
+their issue-by moment (docs/legal.md#letters-issued-late), with the link to the lists. Nothing to act on, no e-mail. The (person, day) row is claimed and locked before
 sending, so a task delivered twice sends once.
 """
 
@@ -49,6 +49,7 @@ def counts_for(user: User) -> dict[str, int]:
         "overdue": watch_list(user, "overdue").count(),
         "escalated": watch_list(user, "escalated").count(),
         "letters": letters_to_sign(user).count(),
+        "past_issue_by": watch_list(user, "past_issue_by").count(),
     }
 
 
@@ -82,6 +83,9 @@ def _send(user: User, day: datetime.date, counts: dict[str, int]) -> bool:
                 **counts,
                 "watch_url": settings.SITE_URL.rstrip("/") + reverse("apologies:watch"),
                 "letters_url": settings.SITE_URL.rstrip("/") + reverse("apologies:letters"),
+                "past_issue_by_url": settings.SITE_URL.rstrip("/")
+                + reverse("apologies:watch")
+                + "?loai=qua-han-ban-hanh",
             }
             subject = " ".join(
                 render_to_string("apologies/email/digest_subject.txt", context).split()

@@ -1,10 +1,12 @@
 """Apology letters (form 04, docs/design.md §7): exactly one per dossier and overdue episode.
 
-The law (Decree 118/2025) asks the agency at fault to apologise in writing, at least one
-day before the deadline, with the reason and a new return date, signed by its head; the
-return date may be rescheduled once. The worker drafts the letter as soon as the scan flags
-a dossier due soon or overdue; the head edits and issues it (or the agency issues
-automatically). The unique constraint, not the broker, guarantees "exactly once".
+The agency at fault apologises in writing, no later than one working day before the
+deadline ("issue by"), with the reason and a new return date, signed by its head; the
+return date may be rescheduled once (docs/legal.md#lateness-and-apology-letters; the 2025
+article is not verified). The worker drafts the letter once the scan finds the dossier
+within the drafting lead (docs/legal.md#issue-by-and-the-drafting-lead), or overdue; the head
+edits and issues it (or the agency issues automatically, only once the dossier is late).
+The unique constraint, not the broker, guarantees "exactly once".
 """
 
 from django.conf import settings
@@ -57,6 +59,15 @@ class ApologyLetter(models.Model):
     original_due_at = models.DateTimeField(_("hẹn trả ban đầu"))
     proposed_due_at = models.DateTimeField(_("hẹn trả mới"))
     reason = models.TextField(_("lý do quá hạn"))
+    # One working day before the dossier's due moment: the latest the law wants the letter
+    # issued (docs/legal.md#issue-by-and-the-drafting-lead). Null on letters drafted before
+    # the rule was applied.
+    issue_by = models.DateTimeField(_("hạn ban hành phiếu"), null=True, blank=True)
+    # Issued after ``issue_by``: still issued, recorded and counted as late
+    # (docs/legal.md#letters-issued-late).
+    issued_late = models.BooleanField(
+        _("ban hành muộn"), default=False, db_default=False, editable=False
+    )
     extension_explanation = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     issued_at = models.DateTimeField(_("ngày ban hành"), null=True, blank=True)
@@ -90,6 +101,10 @@ class ApologyLetter(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "state"], name="apology_agency_state"),
+            # The drafts whose issue-by has passed (the heads' and the supervisor's lists).
+            models.Index(
+                fields=["issue_by"], name="apology_draft_issue_by", condition=Q(state="draft")
+            ),
             # Drafts the worker has not rendered yet: what the scan re-enqueues.
             models.Index(
                 fields=["dossier"],
@@ -108,13 +123,25 @@ class ApologyLetter(models.Model):
         return not stored and self.render_attempts >= RENDER_ATTEMPTS
 
     @property
+    def past_issue_by(self) -> bool:
+        """A draft whose issue-by moment has passed: it can still be issued, late."""
+        from django.utils import timezone
+
+        return (
+            self.state == LetterState.DRAFT
+            and self.issue_by is not None
+            and self.issue_by < timezone.now()
+        )
+
+    @property
     def number_label(self) -> str:
         return f"{self.number:02d}/PXL" if self.number else "…/PXL"
 
 
 class WatchDigest(models.Model):
     """The morning e-mail to a head or the centre supervisor: what is due soon, overdue,
-    escalated, and the letters waiting for their signature. One per person and working day."""
+    escalated, the letters waiting for their signature and those past their issue-by
+    moment. One per person and working day."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_digests"
@@ -124,6 +151,8 @@ class WatchDigest(models.Model):
     overdue = models.PositiveIntegerField(default=0)
     escalated = models.PositiveIntegerField(default=0)
     letters = models.PositiveIntegerField(default=0)
+    # Dossiers whose draft letter is past its issue-by moment (docs/legal.md#letters-issued-late).
+    past_issue_by = models.PositiveIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

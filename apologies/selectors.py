@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import roles
@@ -53,14 +53,30 @@ def _scope(user: User) -> Q | None:
     return None
 
 
-def watch_list(user: User, kind: str, *, agency_id: int | None = None) -> QuerySet[Dossier]:
-    """``kind``: "due_soon", "overdue" or "escalated"."""
+def _past_issue_by(now: datetime.datetime) -> QuerySet[ApologyLetter]:
+    """Drafts whose issue-by moment has passed (docs/legal.md#letters-issued-late): read from
+    the partial index apology_draft_issue_by."""
+    return ApologyLetter.objects.filter(state=LetterState.DRAFT, issue_by__lt=now)
+
+
+def watch_list(
+    user: User,
+    kind: str,
+    *,
+    agency_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Dossier]:
+    """``kind``: "due_soon", "overdue", "escalated" or "past_issue_by" (a draft letter whose
+    issue-by moment has passed, whatever the dossier's flags)."""
     scope = _scope(user)
     if scope is None:
         return Dossier.objects.none()
     # Open dossiers only: the conditions of the partial indexes dossier_watch_*.
     queryset = Dossier.objects.filter(scope, state__in=WATCHED_STATES)
-    if kind == "due_soon":
+    if kind == "past_issue_by":
+        late_drafts = _past_issue_by(now or timezone.now()).values("dossier_id")
+        queryset = queryset.filter(pk__in=late_drafts)
+    elif kind == "due_soon":
         queryset = queryset.filter(due_soon_at__isnull=False, overdue_since=None)
     elif kind == "overdue":
         queryset = queryset.filter(overdue_since__isnull=False)
@@ -92,13 +108,49 @@ def watch_list(user: User, kind: str, *, agency_id: int | None = None) -> QueryS
     )
 
 
-def letters_to_sign(user: User) -> QuerySet[ApologyLetter]:
+def letters_to_sign(
+    user: User, *, past_issue_by: bool = False, now: datetime.datetime | None = None
+) -> QuerySet[ApologyLetter]:
+    """The drafts waiting for this head's signature, the earliest issue-by first;
+    ``past_issue_by``: only those whose issue-by moment has passed."""
     if not user.is_authenticated or not roles.may_sign_letters(user) or user.agency_id is None:
         return ApologyLetter.objects.none()
     queryset = ApologyLetter.objects.filter(agency_id=user.agency_id, state=LetterState.DRAFT)
     if user.department_id is not None:
         queryset = queryset.filter(Q(department_id=user.department_id) | Q(department__isnull=True))
-    return queryset.select_related("dossier__procedure", "department").order_by("original_due_at")
+    if past_issue_by:
+        queryset = queryset.filter(issue_by__lt=now or timezone.now())
+    return queryset.select_related("dossier__procedure", "department").order_by(
+        F("issue_by").asc(nulls_last=True), "original_due_at", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class LetterCounts:
+    """Letters issued in a period, and of them those issued after their issue-by moment."""
+
+    issued: int
+    issued_late: int
+
+
+def letters_issued(
+    *,
+    since: datetime.datetime,
+    until: datetime.datetime,
+    agency_ids: Iterable[int] | None = None,
+) -> LetterCounts:
+    """How many apology letters were issued in [since, until), and how many of them late
+    (after their issue-by moment; docs/legal.md#letters-issued-late), by the apologising
+    agency; ``agency_ids`` None: every agency. One query."""
+    queryset = ApologyLetter.objects.filter(
+        state=LetterState.ISSUED, issued_at__gte=since, issued_at__lt=until
+    )
+    if agency_ids is not None:
+        queryset = queryset.filter(agency_id__in=list(agency_ids))
+    counts = queryset.aggregate(
+        issued=Count("pk"), issued_late=Count("pk", filter=Q(issued_late=True))
+    )
+    return LetterCounts(issued=counts["issued"] or 0, issued_late=counts["issued_late"] or 0)
 
 
 def letter_for_user_or_none(user: User, pk: int) -> ApologyLetter | None:

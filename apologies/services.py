@@ -4,6 +4,8 @@ import datetime
 import logging
 import os
 import time
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles, signing
 from accounts.models import User
+from agencies.models import Agency, Department
 from apologies.models import RENDER_ATTEMPTS, ApologyLetter, LetterState
 from core.errors import DossierError, DossierNotFound, TransitionConflict
 from core.queue import publish_on_commit
@@ -25,6 +28,10 @@ from workcalendar import engine
 from workcalendar.calendars import calendar_for
 
 logger = logging.getLogger(__name__)
+
+# "No later than one working day before the deadline": 8 working hours
+# (docs/legal.md#issue-by-and-the-drafting-lead).
+ISSUE_BY_HOURS = 8
 
 DEFAULT_REASON = _(
     "Hồ sơ chưa được giải quyết xong trong thời hạn do khối lượng hồ sơ cần thẩm định lớn; "
@@ -59,15 +66,23 @@ def letter_create_draft(*, dossier_id: int) -> ApologyLetter | None:
         ).get(pk=dossier_id)
         if dossier is None or dossier.state not in CLOCK_STATES or dossier.extension_count > 0:
             return None
-        if dossier.due_soon_at is None and dossier.overdue_since is None:
+        # Drafted within the lead (the scan's window flag) or once overdue; a short limit or
+        # a same-day procedure only once overdue (docs/legal.md#issue-by-and-the-drafting-lead).
+        if dossier.apology_window_at is None and dossier.overdue_since is None:
             return None
         existing = ApologyLetter.objects.filter(dossier=dossier, episode=0).first()
         if existing is not None:
             if dossier.apology_drafted_at is None:
                 Dossier.objects.filter(pk=dossier.pk).update(apology_drafted_at=existing.created_at)
+            if existing.state == LetterState.DRAFT:
+                return _auto_issue_if_late(existing, dossier)
             return existing
         agency, department = _responsible(dossier)
         assert dossier.due_at is not None and dossier.received_at is not None
+        # One working day before the deadline, on the calendar the deadline is counted on.
+        issue_by = engine.subtract_working_time(
+            calendar_for(dossier.agency), dossier.due_at, ISSUE_BY_HOURS
+        )
         # The deadline plus the default extension; counted from now instead when that date is
         # already gone (a dossier flagged late, e.g. after the worker was down).
         hours = dossier.version.default_extension_hours
@@ -88,13 +103,39 @@ def letter_create_draft(*, dossier_id: int) -> ApologyLetter | None:
                     proposed_due_at=extension.due_at,
                     reason=str(DEFAULT_REASON),
                     extension_explanation=extension.explanation.to_json(),
+                    issue_by=issue_by,
                 )
         except IntegrityError:
             return ApologyLetter.objects.get(dossier=dossier, episode=0)
         Dossier.objects.filter(pk=dossier.pk).update(apology_drafted_at=timezone.now())
-        if agency.auto_issue_apology:
-            letter_issue(letter=letter, actor=None)
+        letter = _auto_issue_if_late(letter, dossier)
     return letter
+
+
+def _auto_issue_if_late(letter: ApologyLetter, dossier: Dossier) -> ApologyLetter:
+    """An agency that issues automatically does so once the dossier is overdue, never while
+    it is within time: issuing spends the dossier's one extension
+    (docs/legal.md#automatic-issue-only-when-late). The proposed date is counted again from
+    now when it has gone by (the worker was down); refused, the draft waits for the head."""
+    now = timezone.now()
+    late = dossier.overdue_since is not None and dossier.due_at is not None and dossier.due_at < now
+    if not (letter.agency.auto_issue_apology and late and dossier.extension_count == 0):
+        return letter
+    proposed = None
+    if letter.proposed_due_at <= now:
+        hours = dossier.version.default_extension_hours
+        proposed = engine.add_working_time(calendar_for(letter.agency), now, hours).due_at
+    try:
+        with transaction.atomic():
+            return letter_issue(letter=letter, actor=None, proposed_due_at=proposed)
+    except DossierError as exc:
+        logger.warning(
+            "Apology letter %s (dossier %s) not issued automatically: %s",
+            letter.pk,
+            dossier.code,
+            exc.message,
+        )
+        return letter
 
 
 def letter_render(*, letter_id: int, final: bool) -> ApologyLetter | None:
@@ -297,6 +338,9 @@ def letter_issue(
     locked.year = year
     locked.state = LetterState.ISSUED
     locked.issued_at = now
+    # Issued after its issue-by moment: still issued, recorded and counted as late
+    # (docs/legal.md#letters-issued-late).
+    locked.issued_late = locked.issue_by is not None and now > locked.issue_by
     locked.issued_by = actor
     locked.signer = block.to_json()
     locked.render_attempts = 0  # the final PDF has renders of its own
@@ -355,3 +399,82 @@ def letter_issue(
     link = notify_event.si(event.pk) if notifications.plan(event) else None
     publish_on_commit(render_letter_pdf, (locked.pk, True), link=link)
     return locked
+
+
+HANDED_OVER = "apology_handed_over"
+
+
+def letters_hand_over(
+    moves: Iterable[tuple[ApologyLetter, int | None, int | None]], *, render: bool
+) -> list[int]:
+    """Each draft ``(letter, agency_id, department_id)`` whose responsible unit is now
+    another goes to it: its agency and department changed, its draft PDF (which names the
+    old unit) cleared and rendered again, an event in the dossier's history. Issued letters
+    never move (docs/legal.md#multi-agency-dossiers-the-overrunning-agency-apologises).
+
+    One UPDATE per distinct new unit and one INSERT of the events, whatever the number of
+    letters; called inside the caller's transaction (the scan, or a hand-over with the
+    dossier locked). ``render``: enqueue the new draft PDFs after commit (the scan instead
+    finds them unrendered itself). Returns the ids of the letters moved."""
+    by_target: dict[tuple[int, int | None], list[ApologyLetter]] = defaultdict(list)
+    for letter, agency_id, department_id in moves:
+        if agency_id is None or letter.state != LetterState.DRAFT:
+            continue
+        if (letter.agency_id, letter.department_id) != (agency_id, department_id):
+            by_target[(agency_id, department_id)].append(letter)
+    if not by_target:
+        return []
+    agencies = Agency.objects.in_bulk({agency_id for agency_id, _ in by_target})
+    departments = Department.objects.in_bulk({dep for _, dep in by_target if dep is not None})
+    moved: list[int] = []
+    old_files: list[Any] = []
+    events = []
+    for (agency_id, department_id), letters in by_target.items():
+        ids = [letter.pk for letter in letters]
+        ApologyLetter.objects.filter(pk__in=ids, state=LetterState.DRAFT).update(
+            agency_id=agency_id, department_id=department_id, draft_pdf="", render_attempts=0
+        )
+        new_unit = _unit_name(agencies[agency_id], departments.get(department_id or 0))
+        for letter in letters:
+            old_unit = _unit_name(letter.agency, letter.department)
+            if letter.draft_pdf:
+                old_files.append(letter.draft_pdf)
+            events.append(
+                DossierEvent(
+                    dossier_id=letter.dossier_id,
+                    action=HANDED_OVER,
+                    from_state=letter.dossier.state,
+                    to_state=letter.dossier.state,
+                    national_code=None,  # nothing the national portal is told
+                    actor=None,
+                    note=f"{old_unit} → {new_unit}",
+                    data={
+                        "letter": letter.pk,
+                        "from_agency": letter.agency_id,
+                        "from_department": letter.department_id,
+                        "to_agency": agency_id,
+                        "to_department": department_id,
+                    },
+                )
+            )
+            moved.append(letter.pk)
+    DossierEvent.objects.bulk_create(events)
+    if old_files:
+        # The old unit's draft PDF goes once the move is committed (rolled back, it stays).
+        def delete_old_files() -> None:
+            for stored in old_files:
+                stored.storage.delete(stored.name)
+
+        transaction.on_commit(delete_old_files)
+    if render:
+        from apologies.tasks import render_letter_pdf
+
+        for pk in moved:
+            publish_on_commit(render_letter_pdf, (pk, False))
+    logger.info("Apology drafts handed over to the responsible unit: %s", moved)
+    return moved
+
+
+def _unit_name(agency: Agency, department: Department | None) -> str:
+    name = agency.short_name or agency.name
+    return f"{name} — {department.name}" if department is not None else name

@@ -21,6 +21,28 @@ def cancel_draft_letters(sender: Any, *, dossier: Dossier, **kwargs: Any) -> Non
     )
 
 
+def hand_over_draft_letters(sender: Any, *, dossier: Dossier, **kwargs: Any) -> None:
+    """Handed over to a step of another unit before the scan named a unit at fault: the
+    unit holding the dossier is the one that would apologise, so a draft made for the unit
+    before goes to it (docs/legal.md#multi-agency-dossiers-the-overrunning-agency-apologises).
+    Once the scan has named the unit that overran, a later hand-over changes nothing."""
+    from apologies.services import letters_hand_over
+
+    step = dossier.current_step
+    if dossier.responsible_agency_id is not None or step is None:
+        return
+    drafts = list(
+        ApologyLetter.objects.filter(dossier=dossier, state=LetterState.DRAFT).select_related(
+            "agency", "department"
+        )
+    )
+    for letter in drafts:
+        letter.dossier = dossier  # as the hand-over leaves it (its state not yet saved)
+    letters_hand_over(
+        [(letter, step.agency_id, step.department_id) for letter in drafts], render=True
+    )
+
+
 def letter_attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
     """The issued letter travels with its notice, as the final PDF."""
     letter = ApologyLetter.objects.filter(pk=event.data.get("letter")).first()

@@ -43,7 +43,11 @@ TABS = {
     "sap-den-han": ("due_soon", gettext_lazy("Sắp đến hạn")),
     "qua-han": ("overdue", gettext_lazy("Quá hạn")),
     "chuyen-giam-sat": ("escalated", gettext_lazy("Đã chuyển giám sát")),
+    # Drafts not issued by their issue-by moment (docs/legal.md#letters-issued-late).
+    "qua-han-ban-hanh": ("past_issue_by", gettext_lazy("Phiếu quá hạn ban hành")),
 }
+# The head's letters page: all drafts, or only those past their issue-by moment.
+PAST_ISSUE_BY = "qua-han-ban-hanh"
 DEFAULT_TAB = "qua-han"
 
 
@@ -135,7 +139,17 @@ def letters(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not is_head(user):
         raise PermissionDenied(_("Chỉ lãnh đạo cơ quan, đơn vị ký phiếu xin lỗi."))
-    return render(request, "apologies/letters.html", {"letters": selectors.letters_to_sign(user)})
+    now = timezone.now()
+    late_only = request.GET.get("loc") == PAST_ISSUE_BY
+    context = {
+        "letters": selectors.letters_to_sign(user, past_issue_by=late_only, now=now),
+        "late_only": late_only,
+        "count_all": selectors.letters_to_sign(user, now=now).count(),
+        "count_late": selectors.letters_to_sign(user, past_issue_by=True, now=now).count(),
+        "past_issue_by": PAST_ISSUE_BY,
+        "now": now,
+    }
+    return render(request, "apologies/letters.html", context)
 
 
 def _letter_form(letter: ApologyLetter, data: Any = None) -> LetterForm:

@@ -306,6 +306,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     # When the worker made the draft apology of the first overdue episode: the scan's "letters
     # still missing" reads only the flagged dossiers without one (docs/design.md §12 P1).
     apology_drafted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the scan found the dossier with no more working time left than the apology
+    # drafting lead (settings.APOLOGY_DRAFT_LEAD_HOURS) and a limit longer than the lead:
+    # its draft letter is made from then on (docs/legal.md#issue-by-and-the-drafting-lead).
+    # Never set for same-day procedures and limits not longer than the lead.
+    apology_window_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 
@@ -397,6 +402,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 fields=["due_at"],
                 name="dossier_due_soon_todo",
                 condition=Q(state__in=["received", "in_appraisal"], due_soon_at__isnull=True),
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="dossier_apology_window_todo",
+                condition=Q(state__in=["received", "in_appraisal"], apology_window_at__isnull=True),
             ),
             models.Index(
                 fields=["due_at"],

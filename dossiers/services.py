@@ -51,7 +51,7 @@ from dossiers.models import (
 )
 from dossiers.numbering import next_code
 from dossiers.quotas import check_draft_quota, check_storage_quota
-from dossiers.signals import dossier_settled
+from dossiers.signals import dossier_handed_over, dossier_settled
 from dossiers.uploads import MAX_FILES_PER_DOSSIER, check_upload, display_name
 from procedures.models import Component, Fee, FeeKind, Procedure, ProcedureVersion
 from workcalendar import engine
@@ -1222,6 +1222,7 @@ def dossier_hand_over(
             }
         )
         _start_step(locked, step, now)
+        dossier_handed_over.send(sender=Dossier, dossier=locked)
         if assignee is not None:
             if not selectors_staff.assignable(step).filter(pk=assignee.pk).exists():
                 raise DossierError(

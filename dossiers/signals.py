@@ -17,6 +17,10 @@ from dossiers.models import Channel, Dossier, FilingCapacity, State
 # inside the transition's transaction with the dossier's row locked: a receiver writes in
 # that transaction, so its change commits or rolls back with the transition.
 dossier_settled = Signal()
+# Sent with ``dossier=`` when a hand-over has started the next step (``dossier.current_step``
+# is the new one), inside the hand-over's transaction with the dossier's row locked: the
+# unit now responsible for the dossier may be another (apologies hands its draft letter on).
+dossier_handed_over = Signal()
 
 
 def follow_verified_national_id(

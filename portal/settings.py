@@ -294,6 +294,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 DEADLINE_SCAN_MINUTES = env.int("DEADLINE_SCAN_MINUTES", default=5)
+# Working hours before the deadline at which an apology letter is drafted, so that the head
+# can issue it by "issue by", one working day before (docs/legal.md#issue-by-and-the-drafting-lead).
+APOLOGY_DRAFT_LEAD_HOURS = env.int("APOLOGY_DRAFT_LEAD_HOURS", default=16)
 # The beat schedule, in Asia/Ho_Chi_Minh.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {

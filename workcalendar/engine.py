@@ -50,6 +50,9 @@ Rules, written down once:
 - **Pause**: resuming moves the due moment by the working time inside the pause; a pause with
   no working time in it changes nothing.
   (docs/legal.md#waiting-for-the-citizen-pauses-the-clock)
+- **Back from a moment**: `subtract_working_time` counts working time backwards (an apology
+  letter's "issue by", one working day before the deadline); landing on a period's opening it
+  gives the close of the period before, the mirror of the rule for due moments.
 - **Precision**: durations are `timedelta`s, added exactly (microseconds). Hours given as a
   number are rounded to the nearest whole second. Arithmetic is done on the wall clock of
   the calendar's time zone (Vietnam has had no daylight saving time since 1975).
@@ -364,6 +367,43 @@ def working_time_between(
                 total += overlap
         day += _ONE_DAY
     return total
+
+
+def subtract_working_time(
+    cal: WorkCalendar, end: datetime.datetime, hours: Hours
+) -> datetime.datetime:
+    """The earliest moment from which exactly `hours` of working time pass until `end`: `end`
+    minus `hours` of working time (e.g. "one working day before the deadline").
+
+    Mirror of `add_working_time`: where the count lands exactly on the opening of a period,
+    the result is the close of the working period before it (17:00 the day before, not
+    07:30), as `add_working_time` gives the close of a period rather than the next opening;
+    so the result is always a working moment and never a period's opening, and for a due
+    moment `d` that `add_working_time` can give, ``add_working_time(cal, result, hours)``
+    is `d` again. Zero hours give `end` itself inside a period, else the close of the last
+    period before it.
+    (Used for an apology letter's "issue by": docs/legal.md#issue-by-and-the-drafting-lead.)
+    """
+    duration = to_duration(hours)
+    remaining = duration
+    current = cal._to_local(end)
+    day = current.date()
+    days_off = 0
+    while True:
+        periods = cal._local_periods(day)
+        days_off = 0 if periods else days_off + 1
+        if days_off > MAX_CONSECUTIVE_DAYS_OFF:
+            raise ValueError("The working calendar has no working day in more than a year.")
+        for period_start, period_end in reversed(periods):
+            if period_start >= current:
+                continue
+            finish = min(current, period_end)
+            available = finish - period_start
+            if remaining < available:
+                return cal._to_aware(finish - remaining)
+            remaining -= available
+            current = period_start
+        day -= _ONE_DAY
 
 
 def working_days_late(cal: WorkCalendar, due: datetime.datetime, now: datetime.datetime) -> int:
