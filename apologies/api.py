@@ -51,7 +51,7 @@ class LetterBriefOut(serializers.Serializer[ApologyLetter]):
     id = serializers.IntegerField()
     state = serializers.ChoiceField(choices=LetterState.choices)
     number = serializers.CharField(
-        source="number_label", help_text=gettext_lazy("Số phiếu, “01/PXL”")
+        source="number_label", help_text=gettext_lazy("Số phiếu, “01/PXL-STP”")
     )
     issue_by = serializers.DateTimeField(
         allow_null=True,

@@ -135,7 +135,11 @@ class ApologyLetter(models.Model):
 
     @property
     def number_label(self) -> str:
-        return f"{self.number:02d}/PXL" if self.number else "…/PXL"
+        """``03/PXL-STP``: the number as its PDF prints it, with the issuing agency's symbol
+        (docs/legal.md#slip-numbers)."""
+        from dossiers.slips.wording import form_number_label
+
+        return form_number_label(self.number, "04", self.agency)
 
 
 class WatchDigest(models.Model):

@@ -322,7 +322,7 @@ def test_issuing_numbers_the_letter_extends_the_deadline_once_and_logs_it(client
     assert response.status_code == 302
     letter.refresh_from_db()
     dossier.refresh_from_db()
-    assert letter.state == LetterState.ISSUED and letter.number_label == "01/PXL"
+    assert letter.state == LetterState.ISSUED and letter.number_label.startswith("01/PXL-")
     assert letter.reason == "Cần xác minh thêm thông tin lý lịch."
     assert dossier.due_at == at(2025, 3, 12, 15, 0) == letter.proposed_due_at
     assert dossier.extension_count == 1
