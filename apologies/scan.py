@@ -64,7 +64,7 @@ def due_soon_groups(now: datetime.datetime) -> list[tuple[Q, datetime.datetime]]
 
 
 def _open_clock() -> Q:
-    return Q(state__in=CLOCK_STATES)
+    return Q(state__in=CLOCK_STATES, paused_at__isnull=True)  # not in an excluded period
 
 
 def scan(*, now: datetime.datetime | None = None, enqueue: bool = True) -> ScanReport:

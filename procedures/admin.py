@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from procedures.fees import validate_fee_lines
 from procedures.models import (
     Component,
+    ExcludedPeriodRule,
     Fee,
     FeeKind,
     Field,
@@ -178,6 +179,15 @@ class ProcessStepInline(admin.TabularInline):
     extra = 0
 
 
+class ExcludedPeriodRuleInline(admin.TabularInline):
+    """Time the law does not count in this version's limit, each kind with its basis and its
+    longest length (docs/legal.md#x1-excluded-periods-pause-the-clock)."""
+
+    model = ExcludedPeriodRule
+    fields = ["kind", "max_amount", "max_unit", "legal_basis"]
+    extra = 0
+
+
 class ProcedureVersionForm(ModelForm):
     class Meta:
         model = ProcedureVersion
@@ -193,6 +203,10 @@ class ProcedureVersionForm(ModelForm):
             "same_day",
             "cutoff",
             "default_extension_hours",
+            "verification_amount",
+            "verification_unit",
+            "verification_mode",
+            "verification_basis",
             "fee_description",
             "notes",
         ]
@@ -247,7 +261,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     search_fields = ["procedure__code", "procedure__name"]
     list_select_related = ["procedure"]
     autocomplete_fields = ["procedure"]
-    inlines = [ComponentInline, FeeInline, ProcessStepInline]
+    inlines = [ComponentInline, FeeInline, ProcessStepInline, ExcludedPeriodRuleInline]
 
     @admin.display(description=_("thời hạn giải quyết"))
     def limit_display(self, obj: ProcedureVersion) -> str:
