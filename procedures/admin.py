@@ -25,6 +25,7 @@ from procedures.models import (
     Procedure,
     ProcedureVersion,
     ProcessStep,
+    VerificationMode,
 )
 from procedures.services import procedure_version_validate, steps_exceed_limit_error
 
@@ -216,9 +217,14 @@ class ProcedureVersionForm(ModelForm):
         # A form that does not send the unit (an older client, a script) means working
         # days, what every limit was before units existed.
         self.fields["limit_unit"].required = False
+        # Likewise a form without the verification fields: none allowed, worded "extra".
+        self.fields["verification_mode"].required = False
 
     def clean_limit_unit(self) -> str:
         return self.cleaned_data.get("limit_unit") or LimitUnit.WORKING_DAYS
+
+    def clean_verification_mode(self) -> str:
+        return self.cleaned_data.get("verification_mode") or VerificationMode.EXTRA
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
