@@ -12,16 +12,20 @@ class ApologiesConfig(AppConfig):
         dossier's history whose e-mail is assembled here and sent by dossiers' notifications."""
         from apologies.signals import (
             cancel_draft_letters,
+            drafts_follow_deadline,
             hand_over_draft_letters,
             letter_attachments,
             letters_waiting,
         )
         from dossiers import notifications, verbs
-        from dossiers.signals import dossier_handed_over, dossier_settled
+        from dossiers.signals import dossier_deadline_moved, dossier_handed_over, dossier_settled
 
         dossier_settled.connect(cancel_draft_letters, dispatch_uid="apologies_cancel_drafts")
         dossier_handed_over.connect(
             hand_over_draft_letters, dispatch_uid="apologies_hand_over_drafts"
+        )
+        dossier_deadline_moved.connect(
+            drafts_follow_deadline, dispatch_uid="apologies_drafts_follow_deadline"
         )
         verbs.register(
             verbs.Verb(

@@ -91,7 +91,7 @@ def calendar_groups(now: datetime.datetime, hours: int) -> list[tuple[Q, datetim
 
 
 def _open_clock() -> Q:
-    return Q(state__in=CLOCK_STATES)
+    return Q(state__in=CLOCK_STATES, paused_at__isnull=True)  # not in an excluded period
 
 
 def _working_limit_longer_than(hours: int) -> Q:

@@ -49,6 +49,59 @@ def _responsible(dossier: Dossier) -> tuple[Any, Any]:
     return dossier.agency, None
 
 
+def _letter_dates(dossier: Dossier, agency: Any) -> tuple[datetime.datetime, engine.DueResult]:
+    """The letter's issue-by moment and its proposed new return date, from the dossier's
+    deadline as it stands."""
+    assert dossier.due_at is not None
+    # One working day before the deadline, on the calendar the deadline is counted on.
+    issue_by = engine.subtract_working_time(
+        calendar_for(dossier.agency), dossier.due_at, ISSUE_BY_HOURS
+    )
+    # The deadline plus the default extension; counted from now instead when that date is
+    # already gone (a dossier flagged late, e.g. after the worker was down).
+    hours = dossier.version.default_extension_hours
+    extension = engine.add_working_time(calendar_for(agency), dossier.due_at, hours)
+    if extension.due_at <= timezone.now():
+        extension = engine.add_working_time(calendar_for(agency), timezone.now(), hours)
+    return issue_by, extension
+
+
+def letters_follow_deadline(dossier: Dossier) -> int:
+    """The dossier's deadline moved later without an apology (a pause ended, verification,
+    an excluded period ended): its draft letter, made for the old deadline, now names the new
+    one, its issue-by and proposed date counted again, and its draft PDF is rendered anew
+    (the scan re-enqueues drafts without one). An issued letter is history and stays.
+    Runs in the transaction that moved the deadline (dossiers.signals.dossier_deadline_moved)."""
+    drafts = list(
+        ApologyLetter.objects.filter(dossier_id=dossier.pk, state=LetterState.DRAFT)
+        .select_related("agency")
+        .select_for_update()
+    )
+    for letter in drafts:
+        issue_by, extension = _letter_dates(dossier, letter.agency)
+        old_pdf = letter.draft_pdf.name
+        letter.original_due_at = dossier.due_at
+        letter.issue_by = issue_by
+        letter.proposed_due_at = extension.due_at
+        letter.extension_explanation = extension.explanation.to_json()
+        letter.draft_pdf = ""
+        letter.render_attempts = 0
+        letter.save(
+            update_fields=[
+                "original_due_at",
+                "issue_by",
+                "proposed_due_at",
+                "extension_explanation",
+                "draft_pdf",
+                "render_attempts",
+            ]
+        )
+        if old_pdf:
+            storage = letter.draft_pdf.storage
+            transaction.on_commit(lambda name=old_pdf, store=storage: store.delete(name))
+    return len(drafts)
+
+
 def letter_create_draft(*, dossier_id: int) -> ApologyLetter | None:
     """The draft for this dossier's first overdue episode, made once; None if not needed."""
     with transaction.atomic():
@@ -78,17 +131,8 @@ def letter_create_draft(*, dossier_id: int) -> ApologyLetter | None:
                 return _auto_issue_if_late(existing, dossier)
             return existing
         agency, department = _responsible(dossier)
-        assert dossier.due_at is not None and dossier.received_at is not None
-        # One working day before the deadline, on the calendar the deadline is counted on.
-        issue_by = engine.subtract_working_time(
-            calendar_for(dossier.agency), dossier.due_at, ISSUE_BY_HOURS
-        )
-        # The deadline plus the default extension; counted from now instead when that date is
-        # already gone (a dossier flagged late, e.g. after the worker was down).
-        hours = dossier.version.default_extension_hours
-        extension = engine.add_working_time(calendar_for(agency), dossier.due_at, hours)
-        if extension.due_at <= timezone.now():
-            extension = engine.add_working_time(calendar_for(agency), timezone.now(), hours)
+        assert dossier.received_at is not None
+        issue_by, extension = _letter_dates(dossier, agency)
         try:
             with transaction.atomic():
                 letter = ApologyLetter.objects.create(

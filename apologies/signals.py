@@ -43,6 +43,14 @@ def hand_over_draft_letters(sender: Any, *, dossier: Dossier, **kwargs: Any) -> 
     )
 
 
+def drafts_follow_deadline(sender: Any, *, dossier: Dossier, **kwargs: Any) -> None:
+    """The deadline moved later without an apology: the draft names the new one
+    (docs/legal.md#issue-by-and-the-drafting-lead)."""
+    from apologies.services import letters_follow_deadline
+
+    letters_follow_deadline(dossier)
+
+
 def letter_attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
     """The issued letter travels with its notice, as the final PDF."""
     letter = ApologyLetter.objects.filter(pk=event.data.get("letter")).first()

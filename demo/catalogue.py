@@ -26,9 +26,11 @@ from agencies.models import Agency, AgencyKind, Department
 from procedures.models import FeeKind, Field, LimitUnit, Procedure, ProcedureVersion
 from procedures.services import (
     ComponentSpec,
+    ExcludedPeriodSpec,
     FeeSpec,
     StepSpec,
     procedure_version_create,
+    procedure_version_set_periods,
     procedure_version_update,
 )
 
@@ -174,6 +176,30 @@ def _optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _load_periods(version: ProcedureVersion, data: Mapping[str, Any]) -> bool:
+    """The version's verification allowance (``"verification": {"amount", "unit", "mode",
+    "basis"}``) and the time its law does not count (``"excluded_periods": [{"kind",
+    "basis", "max_amount", "max_unit"}]``), none when the entry says nothing
+    (docs/legal.md#v1-verification-periods-extend-the-deadline)."""
+    verification = data.get("verification") or {}
+    return procedure_version_set_periods(
+        version=version,
+        verification_amount=_optional_int(verification.get("amount")),
+        verification_unit=verification.get("unit", ""),
+        verification_mode=verification.get("mode", "extra"),
+        verification_basis=verification.get("basis", ""),
+        excluded_periods=[
+            ExcludedPeriodSpec(
+                kind=period["kind"],
+                legal_basis=period["basis"],
+                max_amount=int(period["max_amount"]),
+                max_unit=period["max_unit"],
+            )
+            for period in data.get("excluded_periods", [])
+        ],
+    )
+
+
 def _load_version(
     *, procedure: Procedure, data: Mapping[str, Any], note: str, units: Units, report: LoadReport
 ) -> None:
@@ -213,7 +239,10 @@ def _load_version(
     try:
         version = procedure.versions.filter(effective_from=effective_from).first()
         if version is None:
-            procedure_version_create(procedure=procedure, effective_from=effective_from, **values)
+            created = procedure_version_create(
+                procedure=procedure, effective_from=effective_from, **values
+            )
+            _load_periods(created, data)
             report.versions_created += 1
             return
         wanted = (
@@ -232,8 +261,12 @@ def _load_version(
             values["fees"],
             values["steps"],
         )
+        periods_changed = _load_periods(version, data)
         if _version_snapshot(version) == wanted:
-            report.versions_unchanged += 1
+            if periods_changed:
+                report.versions_updated += 1
+            else:
+                report.versions_unchanged += 1
             return
         procedure_version_update(version=version, **values)
         report.versions_updated += 1

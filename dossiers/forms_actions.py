@@ -20,7 +20,7 @@ from dossiers.models import Decision, Dossier
 from dossiers.services import FEE_NOT_OF_VERSION, FeeChoice
 from dossiers.uploads import ALLOWED_LABEL, ALLOWED_TYPES, MAX_UPLOAD_BYTES
 from procedures.fees import group_fees
-from procedures.models import Fee
+from procedures.models import ExclusionKind, Fee
 from procedures.money import vnd
 
 UPLOAD_HELP = _("%(types)s, tối đa %(size)s MB.") % {
@@ -507,3 +507,92 @@ class WithdrawForm(ActionForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         return {"reason": self.cleaned_data["reason"].strip()}
+
+
+# --- verification and excluded periods (docs/legal.md#v1-verification-periods-extend-the-deadline,
+# docs/legal.md#x1-excluded-periods-pause-the-clock) --------------------------------------------
+
+
+class VerificationForm(ActionForm):
+    """How much of the procedure's verification allowance the dossier needs, and why."""
+
+    note = None  # type: ignore[assignment]
+    amount = forms.IntegerField(
+        label=_("Thời gian cần thêm để xác minh"),
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "required": _("Nhập thời gian cần thêm để xác minh."),
+            "min_value": _("Thời gian xác minh phải là số nguyên lớn hơn 0."),
+            "max_value": _("Thời gian xác minh quá lớn."),
+            "invalid": _("Thời gian xác minh phải là số nguyên."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
+    )
+    reason = _reason_field(_("Nội dung cần xác minh, lý do"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        version = self.dossier.version
+        if version.allows_verification:
+            from procedures.limits import amount_text
+
+            self.fields["amount"].help_text = _("Tối đa %(max)s (%(basis)s).") % {
+                "max": amount_text(version.verification_amount or 0, version.verification_unit),
+                "basis": version.verification_basis,
+            }
+            self.fields["amount"].initial = version.verification_amount
+
+    @classmethod
+    def api_data(cls, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        return _reason_from_note(data)
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(REASON_REQUIRED, code="required")
+        return reason
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"amount": self.cleaned_data["amount"], "reason": self.cleaned_data["reason"]}
+
+
+class ExcludedPeriodStartForm(ActionForm):
+    """Which of the procedure's excluded periods starts, and why."""
+
+    note = None  # type: ignore[assignment]
+    kind = forms.ChoiceField(
+        label=_("Loại thời gian không tính vào thời hạn"),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Chọn loại thời gian không tính vào thời hạn."),
+            "invalid_choice": _(
+                "Thủ tục này không quy định loại thời gian này là không tính vào thời hạn."
+            ),
+        },
+    )
+    reason = _reason_field(_("Nội dung, lý do"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = list(self.dossier.version.excluded_period_rules.order_by("kind"))
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (rule.kind, f"{ExclusionKind(rule.kind).label} — {rule.max_text} ({rule.legal_basis})")
+            for rule in rules
+        ]
+        if len(rules) == 1:
+            self.fields["kind"].initial = rules[0].kind
+
+    @classmethod
+    def api_data(cls, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        return _reason_from_note(data)
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(REASON_REQUIRED, code="required")
+        return reason
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"kind": self.cleaned_data["kind"], "reason": self.cleaned_data["reason"]}

@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from accounts import roles
 from dossiers import permissions as perms
 from dossiers.uploads import random_name
+from procedures.models import ExclusionKind
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -262,6 +263,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     deadline_explanation = models.JSONField(_("giải thích thời hạn"), default=list, blank=True)
     paused_at = models.DateTimeField(_("tạm dừng tính hạn từ"), null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
+    # When a specialist or head recorded that the dossier needs verification, which moved
+    # the deadline by the procedure's allowance: at most once, never an apology
+    # (docs/legal.md#v1-verification-periods-extend-the-deadline).
+    verification_recorded_at = models.DateTimeField(
+        _("ghi nhận cần xác minh lúc"), null=True, blank=True, editable=False
+    )
     supplement_deadline = models.DateTimeField(_("hạn bổ sung"), null=True, blank=True)
 
     proposed_decision = models.CharField(
@@ -499,6 +506,27 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         approves what they read, or sends it back for a new one."""
         return not self.proposed_decision
 
+    def may_record_verification(self) -> bool:
+        """The version allows more time for verification and none was recorded yet."""
+        return self.version.allows_verification and self.verification_recorded_at is None
+
+    def may_start_excluded_period(self) -> bool:
+        """The clock runs and the version lists time the law does not count."""
+        if self.paused_at is not None:
+            return False
+        annotated = getattr(self, "version_has_exclusions", None)  # the staff page's read
+        if annotated is not None:
+            return bool(annotated)
+        return self.version.excluded_period_rules.exists()
+
+    def in_excluded_period(self) -> bool:
+        """In appraisal the clock stops only for an excluded period (the other pauses are
+        states of their own)."""
+        return self.paused_at is not None
+
+    def clock_running(self) -> bool:
+        return self.paused_at is None
+
     def has_next_step(self) -> bool:
         return self.next_step() is not None
 
@@ -569,6 +597,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_APPRAISAL,
         target=State.AWAITING_SUPPLEMENT,
+        conditions=[clock_running],
         permission=perms.can_appraise,
     )
     def request_appraisal_supplement(self) -> None:
@@ -587,6 +616,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_APPRAISAL,
         target=State.AWAITING_PAYMENT,
+        conditions=[clock_running],
         permission=perms.can_appraise,
     )
     def request_payment(self) -> None:
@@ -615,10 +645,43 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_APPRAISAL,
         target=State.READY_FOR_RETURN,
-        conditions=[has_proposal],
+        conditions=[has_proposal, clock_running],
         permission=perms.can_approve,
     )
     def approve(self) -> None:
+        pass
+
+    # Verification and excluded periods: the deadline moves, the state stays
+    # (docs/legal.md#v1-verification-periods-extend-the-deadline,
+    # docs/legal.md#x1-excluded-periods-pause-the-clock).
+    @transition(
+        field=state,
+        source=State.IN_APPRAISAL,
+        target=State.IN_APPRAISAL,
+        conditions=[may_record_verification],
+        permission=perms.can_appraise,
+    )
+    def record_verification(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_APPRAISAL,
+        target=State.IN_APPRAISAL,
+        conditions=[may_start_excluded_period],
+        permission=perms.can_appraise,
+    )
+    def start_excluded_period(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_APPRAISAL,
+        target=State.IN_APPRAISAL,
+        conditions=[in_excluded_period],
+        permission=perms.can_appraise,
+    )
+    def end_excluded_period(self) -> None:
         pass
 
     @transition(
@@ -894,6 +957,9 @@ class DossierEvent(models.Model):
 class PauseReason(models.TextChoices):
     SUPPLEMENT = "supplement", _("Chờ công dân bổ sung hồ sơ")
     PAYMENT = "payment", _("Chờ thực hiện nghĩa vụ tài chính")
+    # Time the law does not count (public posting, on-site inspection …): the dossier stays
+    # in appraisal (docs/legal.md#x1-excluded-periods-pause-the-clock).
+    EXCLUDED = "excluded", _("Thời gian không tính vào thời hạn giải quyết")
 
 
 class ClockPause(models.Model):
@@ -907,6 +973,16 @@ class ClockPause(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An excluded period: its kind, the staff's reason, and the procedure's rule as it stood
+    # when the period started (basis, longest length), so a later edit of the catalogue does
+    # not change what was counted.
+    kind = models.CharField(
+        _("loại thời gian"), max_length=20, choices=ExclusionKind.choices, blank=True
+    )
+    note = models.TextField(_("lý do"), blank=True)
+    basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    max_amount = models.PositiveSmallIntegerField(_("thời gian tối đa"), null=True, blank=True)
+    max_unit = models.CharField(_("đơn vị"), max_length=16, blank=True)
 
     class Meta:
         ordering = ["dossier_id", "started_at"]

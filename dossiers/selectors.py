@@ -163,7 +163,8 @@ def working_days_left(
     if dossier.due_at is None or dossier.state not in COUNTDOWN_STATES:
         return None
     calendar = (calendars or CalendarCache())(dossier)
-    paused = dossier.state in PAUSED_STATES
+    # In appraisal, an excluded period pauses it too (docs/legal.md#x1-excluded-periods-pause-the-clock).
+    paused = dossier.state in PAUSED_STATES or dossier.paused_at is not None
     at = dossier.paused_at if paused and dossier.paused_at else now
     if at <= dossier.due_at:
         left = engine.working_time_between(calendar, at, dossier.due_at)

@@ -14,8 +14,10 @@ from typing import Any
 from django.db import models
 from django.db.models import (
     Case,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -45,7 +47,7 @@ from dossiers.models import (
     StepState,
 )
 from dossiers.slips import catalogue
-from procedures.models import Component, Procedure
+from procedures.models import Component, ExcludedPeriodRule, Procedure
 
 QUEUE_PER_PAGE = 50
 
@@ -285,6 +287,12 @@ def staff_dossier_or_404(user: User, ref: str) -> Dossier:
                 "assignee",
                 "proposed_by",
             )
+            # Read with the row, so django-fsm's excluded-period condition needs no query.
+            .annotate(
+                version_has_exclusions=Exists(
+                    ExcludedPeriodRule.objects.filter(version_id=OuterRef("version_id"))
+                )
+            )
             .get(code=ref)
         )
     except Dossier.DoesNotExist as exc:
@@ -506,6 +514,9 @@ def dossier_page(dossier: Dossier, user: User, now: datetime.datetime) -> dict[s
         "steps": steps,
         "slips": slips_of(dossier, events),
         "countdown": selectors.working_days_left(dossier, now),
+        # How the due moment was reached, verification and excluded periods included
+        # (docs/legal.md#x1-excluded-periods-pause-the-clock).
+        "explanation": selectors.explain_deadline(dossier),
         "supplement_items": open_supplement_items(dossier, events),
         "buttons": action_buttons(actions),
         # For the hand-over dialog; read from the steps prefetched above, no query.

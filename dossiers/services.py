@@ -51,9 +51,19 @@ from dossiers.models import (
 )
 from dossiers.numbering import next_code
 from dossiers.quotas import check_draft_quota, check_storage_quota
-from dossiers.signals import dossier_handed_over, dossier_settled
+from dossiers.signals import dossier_deadline_moved, dossier_handed_over, dossier_settled
 from dossiers.uploads import MAX_FILES_PER_DOSSIER, check_upload, display_name
-from procedures.models import Component, Fee, FeeKind, Procedure, ProcedureVersion
+from procedures.limits import amount_hours, amount_text
+from procedures.models import (
+    Component,
+    ExclusionKind,
+    Fee,
+    FeeKind,
+    LimitUnit,
+    Procedure,
+    ProcedureVersion,
+    VerificationMode,
+)
 from workcalendar import engine
 from workcalendar.calendars import calendar_for
 
@@ -168,9 +178,9 @@ def check_allowed(dossier: Dossier, actor: User, action: str) -> None:
                     "Vui lòng tải lại trang."
                 )
             )
-        raise TransitionConflict()
+        raise TransitionConflict(_why_not(dossier, action))
     if not can_proceed(method):
-        raise TransitionConflict()
+        raise TransitionConflict(_why_not(dossier, action))
 
 
 def _run(
@@ -1256,6 +1266,7 @@ def _resume(locked: Dossier, actor: User) -> dict[str, Any]:
     calendar = _calendar(locked)
     result = engine.extend_by_pause(calendar, locked.due_at, pause.started_at, now)
     locked.due_at = result.due_at
+    dossier_deadline_moved.send(sender=Dossier, dossier=locked)
     locked.deadline_explanation = [*locked.deadline_explanation, *result.explanation.to_json()]
     step = locked.current_step
     if step is not None and step.due_at is not None:
@@ -1507,3 +1518,307 @@ def close_unsupplemented(*, now: datetime.datetime | None = None) -> int:
             except TransitionConflict:
                 continue
     return closed
+
+
+# --- verification and excluded periods ----------------------------------------------------------
+# (docs/legal.md#v1-verification-periods-extend-the-deadline,
+# docs/legal.md#x1-excluded-periods-pause-the-clock)
+
+
+def _why_not(dossier: Dossier, action: str) -> str | None:
+    """The reason a verb of this section is refused now, in words (None: the usual one)."""
+    if dossier.state != State.IN_APPRAISAL:
+        return None
+    if action == "record_verification" and dossier.verification_recorded_at is not None:
+        return _(
+            "Hồ sơ này đã được ghi nhận cần xác minh lúc %(at)s; thời gian xác minh chỉ được "
+            "cộng một lần."
+        ) % {"at": timezone.localtime(dossier.verification_recorded_at).strftime("%H:%M %d/%m/%Y")}
+    if action == "record_verification" and not dossier.version.allows_verification:
+        return _("Thủ tục này không có quy định cho thêm thời gian để xác minh.")
+    if action == "start_excluded_period" and dossier.paused_at is not None:
+        return _("Thời hạn của hồ sơ đang tạm dừng; hãy kết thúc khoảng thời gian đang chạy trước.")
+    if action == "start_excluded_period":
+        return _("Thủ tục này không có thời gian nào được quy định là không tính vào thời hạn.")
+    if action == "end_excluded_period":
+        return _("Hồ sơ không có khoảng thời gian không tính vào thời hạn nào đang chạy.")
+    if action in ("approve", "request_payment", "request_appraisal_supplement") and (
+        dossier.paused_at is not None
+    ):
+        return _(
+            "Đang trong thời gian không tính vào thời hạn giải quyết: hãy kết thúc khoảng "
+            "thời gian đó trước."
+        )
+    return None
+
+
+def _both_languages(label: Any) -> dict[str, str]:
+    """A label in Vietnamese and English, for an explanation rendered later in either."""
+    from django.utils import translation
+
+    names = {}
+    for lang in engine.LANGUAGES:
+        with translation.override(lang):
+            text = str(label)
+        names[lang] = text[:1].lower() + text[1:]
+    return names
+
+
+def _moved_by(
+    cal: engine.WorkCalendar, due: datetime.datetime, *, unit: str, amount: int
+) -> engine.DueResult:
+    """``due`` moved later by an amount in its unit (working hours or days, calendar days)."""
+    if unit == LimitUnit.CALENDAR_DAYS:
+        return engine.extend_by_calendar_days(cal, due, amount)
+    return engine.extend_by_working_time(cal, due, amount_hours(amount, unit))
+
+
+def _extend_step(
+    locked: Dossier,
+    cal: engine.WorkCalendar,
+    worked: datetime.timedelta,
+) -> None:
+    """The current step's budget grows by the same working time as the dossier's."""
+    step = locked.current_step
+    if step is None or step.due_at is None or worked <= datetime.timedelta(0):
+        return
+    step.due_at = engine.extend_by_working_time(cal, step.due_at, worked).due_at
+    step.save(update_fields=["due_at"])
+
+
+@transaction.atomic
+def dossier_record_verification(
+    *, dossier: Dossier, actor: User, amount: int, reason: str
+) -> Dossier:
+    """A specialist or head records that the dossier needs verification: the deadline moves
+    by the time the staff need, at most the procedure's allowance, once. No apology, and
+    the dossier is measured against the moved deadline (docs/legal.md#v1-verification-periods-extend-the-deadline)."""
+    reason = _require_reason(reason)
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+        raise DossierError(_("Thời gian xác minh phải là số nguyên lớn hơn 0."), field="amount")
+    recorded: dict[str, Any] = {}
+
+    def before(locked: Dossier) -> None:
+        version = locked.version
+        unit = version.verification_unit
+        allowed = version.verification_amount or 0
+        if amount > allowed:
+            raise DossierError(
+                _(
+                    "Thủ tục này chỉ cho tối đa %(max)s để xác minh (%(basis)s); không ghi "
+                    "nhận %(asked)s."
+                )
+                % {
+                    "max": amount_text(allowed, unit),
+                    "basis": version.verification_basis,
+                    "asked": amount_text(amount, unit),
+                },
+                field="amount",
+            )
+        now = _now()
+        if locked.due_at is None or locked.clock_started_at is None:
+            raise TransitionConflict()
+        if now > locked.due_at:
+            raise DossierError(
+                _(
+                    "Hồ sơ đã quá hạn từ %(at)s: thời gian xác minh phải được ghi nhận trước khi "
+                    "hết thời hạn giải quyết."
+                )
+                % {"at": timezone.localtime(locked.due_at).strftime("%H:%M %d/%m/%Y")}
+            )
+        cal = _calendar(locked)
+        old = locked.due_at
+        if version.verification_mode == VerificationMode.TOTAL:
+            # The whole limit becomes at most ``amount`` from the start of the clock, plus
+            # whatever the deadline has already been moved by (pauses, excluded periods).
+            if unit == LimitUnit.CALENDAR_DAYS:
+                base = engine.add_calendar_days(cal, locked.clock_started_at, amount).due_at
+            else:
+                hours = amount_hours(amount, unit)
+                base = engine.add_working_time(cal, locked.clock_started_at, hours).due_at
+            already = engine.working_time_between(cal, locked.original_due_at or old, old)
+            result = engine.extend_by_working_time(cal, base, max(already, datetime.timedelta(0)))
+            if result.due_at <= old:
+                raise DossierError(
+                    _(
+                        "Hạn trả hiện tại (%(due)s) đã không sớm hơn thời hạn tối đa khi cần "
+                        "xác minh; không cần ghi nhận."
+                    )
+                    % {"due": timezone.localtime(old).strftime("%H:%M %d/%m/%Y")},
+                    field="amount",
+                )
+        else:
+            result = _moved_by(cal, old, unit=unit, amount=amount)
+        locked.due_at = result.due_at
+        locked.verification_recorded_at = now
+        dossier_deadline_moved.send(sender=Dossier, dossier=locked)
+        # The scan looks again at the new deadline.
+        locked.due_soon_at = None
+        step = {
+            "kind": "verification",
+            "at": now.astimezone(cal.tz).isoformat(),
+            "amount": amount,
+            "unit": unit,
+            "mode": version.verification_mode,
+            "basis": version.verification_basis,
+            "reason": reason,
+        }
+        locked.deadline_explanation = [
+            *locked.deadline_explanation,
+            step,
+            *result.explanation.to_json(),
+        ]
+        _extend_step(locked, cal, engine.working_time_between(cal, old, result.due_at))
+        recorded.update(
+            {
+                "amount": amount,
+                "unit": unit,
+                "previous_due_at": old.isoformat(),
+                "new_due_at": result.due_at.isoformat(),
+            }
+        )
+
+    return _run(
+        dossier,
+        action="record_verification",
+        actor=actor,
+        note=reason,
+        before=before,
+        after=lambda _d: recorded,
+    )
+
+
+@transaction.atomic
+def dossier_start_excluded_period(
+    *, dossier: Dossier, actor: User, kind: str, reason: str
+) -> Dossier:
+    """Time the law does not count starts (a public posting, an on-site inspection …): the
+    clock stops, the dossier stays in appraisal (docs/legal.md#x1-excluded-periods-pause-the-clock)."""
+    reason = _require_reason(reason)
+    started: dict[str, Any] = {}
+
+    def before(locked: Dossier) -> None:
+        rule = locked.version.excluded_period_rules.filter(kind=kind).first()
+        if rule is None:
+            raise DossierError(
+                _(
+                    "Thủ tục này không quy định loại thời gian “%(kind)s” là không tính vào thời hạn."
+                )
+                % {"kind": ExclusionKind(kind).label if kind in ExclusionKind.values else kind},
+                field="kind",
+            )
+        now = _now()
+        locked.paused_at = now
+        ClockPause.objects.create(
+            dossier=locked,
+            reason=PauseReason.EXCLUDED,
+            started_at=now,
+            started_by=actor,
+            kind=rule.kind,
+            note=reason,
+            basis=rule.legal_basis,
+            max_amount=rule.max_amount,
+            max_unit=rule.max_unit,
+        )
+        locked.deadline_explanation = [
+            *locked.deadline_explanation,
+            {
+                "kind": "excluded_start",
+                "from": now.astimezone(_calendar(locked).tz).isoformat(),
+                "name": _both_languages(ExclusionKind(rule.kind).label),
+                "reason": reason,
+                "basis": rule.legal_basis,
+                "max_amount": rule.max_amount,
+                "max_unit": rule.max_unit,
+            },
+        ]
+        started.update(
+            {"kind": rule.kind, "max_amount": rule.max_amount, "max_unit": rule.max_unit}
+        )
+
+    return _run(
+        dossier,
+        action="start_excluded_period",
+        actor=actor,
+        note=reason,
+        before=before,
+        after=lambda _d: started,
+    )
+
+
+def excluded_period_limit(cal: engine.WorkCalendar, pause: ClockPause) -> datetime.datetime | None:
+    """When the longest length the law allows for a running excluded period is used up."""
+    if not pause.max_amount or not pause.max_unit:
+        return None
+    return _moved_by(cal, pause.started_at, unit=pause.max_unit, amount=pause.max_amount).due_at
+
+
+@transaction.atomic
+def dossier_end_excluded_period(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
+    """The excluded period ends: the deadline, and the current step's, move by the time it
+    took (working time; calendar days for a limit in calendar days), at most the
+    procedure's maximum (docs/legal.md#x1-excluded-periods-pause-the-clock)."""
+    ended: dict[str, Any] = {}
+
+    def before(locked: Dossier) -> None:
+        pause = locked.pauses.filter(ended_at__isnull=True, reason=PauseReason.EXCLUDED).first()
+        if pause is None or locked.due_at is None:
+            raise TransitionConflict(_why_not(locked, "end_excluded_period"))
+        now = _now()
+        cal = _calendar(locked)
+        limit = excluded_period_limit(cal, pause)
+        counted_end = min(now, limit) if limit is not None else now
+        capped = counted_end < now
+        step: dict[str, Any] = {
+            "kind": "excluded",
+            "from": pause.started_at.astimezone(cal.tz).isoformat(),
+            "to": now.astimezone(cal.tz).isoformat(),
+            "name": _both_languages(ExclusionKind(pause.kind).label if pause.kind else ""),
+            "capped": capped,
+        }
+        old = locked.due_at
+        if locked.version.limit_unit == LimitUnit.CALENDAR_DAYS:
+            days = engine.calendar_days_between(cal, pause.started_at, counted_end)
+            result = engine.extend_by_calendar_days(cal, old, days)
+            step["days"] = days
+        else:
+            worked = engine.working_time_between(cal, pause.started_at, counted_end)
+            result = engine.extend_by_working_time(cal, old, worked)
+            step["seconds"] = int(worked.total_seconds())
+        pause.ended_at = now
+        pause.ended_by = actor
+        pause.save(update_fields=["ended_at", "ended_by"])
+        locked.paused_at = None
+        locked.due_at = result.due_at
+        locked.due_soon_at = None
+        dossier_deadline_moved.send(sender=Dossier, dossier=locked)
+        locked.deadline_explanation = [
+            *locked.deadline_explanation,
+            step,
+            *result.explanation.to_json(),
+        ]
+        current = locked.current_step
+        if current is not None and current.started_at is not None:
+            overlap_from = max(pause.started_at, current.started_at)
+            if overlap_from < counted_end:
+                _extend_step(
+                    locked, cal, engine.working_time_between(cal, overlap_from, counted_end)
+                )
+        ended.update(
+            {
+                "kind": pause.kind,
+                "paused_from": pause.started_at.isoformat(),
+                "capped": capped,
+                "previous_due_at": old.isoformat(),
+                "new_due_at": result.due_at.isoformat(),
+            }
+        )
+
+    return _run(
+        dossier,
+        action="end_excluded_period",
+        actor=actor,
+        note=note,
+        before=before,
+        after=lambda _d: ended,
+    )

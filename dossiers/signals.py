@@ -21,6 +21,11 @@ dossier_settled = Signal()
 # is the new one), inside the hand-over's transaction with the dossier's row locked: the
 # unit now responsible for the dossier may be another (apologies hands its draft letter on).
 dossier_handed_over = Signal()
+# Sent with ``dossier=`` when the due moment moved later without an apology (a pause ended,
+# verification recorded, an excluded period ended), inside that transaction with the
+# dossier's row locked and ``dossier.due_at`` the new moment: a draft letter made for the
+# old deadline follows the new one (apologies).
+dossier_deadline_moved = Signal()
 
 
 def follow_verified_national_id(

@@ -16,8 +16,10 @@ dossier's own steps.
   whose deadline was extended by an apology letter is late (the letter admits it).
 - *in progress within time / overdue*: received before the end, not decided by then, and
   its due moment still ahead / already passed at the end of the period (or now, for a
-  period that has not ended). A dossier paused for the citizen (supplement, payment) is
-  within time unless it was already late when the clock stopped.
+  period that has not ended). A dossier paused for the citizen (supplement, payment), or in
+  time the law does not count (docs/legal.md#x1-excluded-periods-pause-the-clock), is within
+  time unless it was already late when the clock stopped. A deadline moved for verification
+  (docs/legal.md#v1-verification-periods-extend-the-deadline) is the deadline measured.
 - Dossiers withdrawn by the citizen or stopped count nowhere; neither do dossiers that were
   never received (drafts, refused at the counter, waiting at reception).
 - *average processing time*: working days from the start of the clock to the decision, for
@@ -180,7 +182,7 @@ def department_statistics(
         CASE WHEN d.decided_at < %(end)s THEN
                   CASE WHEN d.decided_at <= d.due_at AND d.extension_count = 0 THEN 0 ELSE 1 END
              WHEN d.extension_count = 0
-                  AND (d.due_at >= %(cutoff)s OR (d.state = ANY(%(paused)s) AND d.paused_at <= d.due_at))
+                  AND (d.due_at >= %(cutoff)s OR ((d.state = ANY(%(paused)s) OR d.paused_at IS NOT NULL) AND d.paused_at <= d.due_at))
                   THEN 2
              ELSE 3 END"""
     sql = f"""

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from procedures.fees import validate_fee_lines
 from procedures.models import (
     Component,
+    ExcludedPeriodRule,
     Fee,
     FeeKind,
     Field,
@@ -24,6 +25,7 @@ from procedures.models import (
     Procedure,
     ProcedureVersion,
     ProcessStep,
+    VerificationMode,
 )
 from procedures.services import procedure_version_validate, steps_exceed_limit_error
 
@@ -178,6 +180,15 @@ class ProcessStepInline(admin.TabularInline):
     extra = 0
 
 
+class ExcludedPeriodRuleInline(admin.TabularInline):
+    """Time the law does not count in this version's limit, each kind with its basis and its
+    longest length (docs/legal.md#x1-excluded-periods-pause-the-clock)."""
+
+    model = ExcludedPeriodRule
+    fields = ["kind", "max_amount", "max_unit", "legal_basis"]
+    extra = 0
+
+
 class ProcedureVersionForm(ModelForm):
     class Meta:
         model = ProcedureVersion
@@ -193,6 +204,10 @@ class ProcedureVersionForm(ModelForm):
             "same_day",
             "cutoff",
             "default_extension_hours",
+            "verification_amount",
+            "verification_unit",
+            "verification_mode",
+            "verification_basis",
             "fee_description",
             "notes",
         ]
@@ -202,9 +217,14 @@ class ProcedureVersionForm(ModelForm):
         # A form that does not send the unit (an older client, a script) means working
         # days, what every limit was before units existed.
         self.fields["limit_unit"].required = False
+        # Likewise a form without the verification fields: none allowed, worded "extra".
+        self.fields["verification_mode"].required = False
 
     def clean_limit_unit(self) -> str:
         return self.cleaned_data.get("limit_unit") or LimitUnit.WORKING_DAYS
+
+    def clean_verification_mode(self) -> str:
+        return self.cleaned_data.get("verification_mode") or VerificationMode.EXTRA
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -247,7 +267,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     search_fields = ["procedure__code", "procedure__name"]
     list_select_related = ["procedure"]
     autocomplete_fields = ["procedure"]
-    inlines = [ComponentInline, FeeInline, ProcessStepInline]
+    inlines = [ComponentInline, FeeInline, ProcessStepInline, ExcludedPeriodRuleInline]
 
     @admin.display(description=_("thời hạn giải quyết"))
     def limit_display(self, obj: ProcedureVersion) -> str:

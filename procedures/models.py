@@ -33,6 +33,25 @@ class LimitUnit(models.TextChoices):
     CALENDAR_DAYS = "calendar_days", _("ngày (ngày theo lịch)")
 
 
+class VerificationMode(models.TextChoices):
+    """How a sector law words the time verification may take (docs/legal.md#v1-verification-periods-extend-the-deadline)."""
+
+    # "Trường hợp cần phải xác minh thì thời hạn được kéo dài thêm không quá 05 ngày làm việc."
+    EXTRA = "extra", _("kéo dài thêm tối đa")
+    # "Trường hợp cần xác minh … thì thời hạn giải quyết không quá 05 ngày làm việc": the
+    # whole limit, counted from reception, becomes at most that.
+    TOTAL = "total", _("thời hạn giải quyết tối đa, tính từ khi tiếp nhận")
+
+
+class ExclusionKind(models.TextChoices):
+    """Time the law does not count in a procedure's limit (docs/legal.md#x1-excluded-periods-pause-the-clock)."""
+
+    POSTING = "posting", _("Niêm yết công khai")
+    SITE_INSPECTION = "site_inspection", _("Kiểm tra, thẩm định thực địa")
+    EXPERT_ASSESSMENT = "expert_assessment", _("Giám định, lấy ý kiến chuyên môn")
+    OTHER = "other", _("Thời gian khác không tính vào thời hạn giải quyết")
+
+
 class OnlineLevel(models.TextChoices):
     FULL = "full", _("Toàn trình")
     PARTIAL = "partial", _("Một phần")
@@ -155,6 +174,29 @@ class ProcedureVersion(models.Model):
     )
     fee_description = models.TextField(_("phí, lệ phí"), blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
+    # Verification (xác minh) the sector law allows beyond the limit, recorded at most once
+    # per dossier during appraisal (docs/legal.md#v1-verification-periods-extend-the-deadline).
+    verification_amount = models.PositiveSmallIntegerField(
+        _("thời gian xác minh tối đa"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Để trống nếu văn bản quy định thủ tục không cho thêm thời gian xác minh."),
+    )
+    verification_unit = models.CharField(
+        _("đơn vị thời gian xác minh"), max_length=16, choices=LimitUnit.choices, blank=True
+    )
+    verification_mode = models.CharField(
+        _("cách tính thời gian xác minh"),
+        max_length=8,
+        choices=VerificationMode.choices,
+        default=VerificationMode.EXTRA,
+    )
+    verification_basis = models.TextField(
+        _("căn cứ cho thêm thời gian xác minh"),
+        blank=True,
+        help_text=_("Điều, khoản của văn bản, ví dụ: Luật Hộ tịch 2014, Điều 25 khoản 2."),
+    )
 
     class Meta:
         verbose_name = _("phiên bản thủ tục")
@@ -230,11 +272,32 @@ class ProcedureVersion(models.Model):
     def steps_budget_hours(self) -> int:
         return self.steps.aggregate(total=Sum("budget_hours"))["total"] or 0
 
+    @property
+    def allows_verification(self) -> bool:
+        return bool(self.verification_amount and self.verification_unit)
+
+    @property
+    def verification_text(self) -> str:
+        """ "Thời hạn có thể kéo dài thêm tối đa 5 ngày làm việc nếu cần xác minh"."""
+        if not self.allows_verification:
+            return ""
+        from procedures.limits import amount_text, verification_text
+
+        return verification_text(
+            mode=self.verification_mode,
+            amount=amount_text(self.verification_amount or 0, self.verification_unit),
+        )
+
     def clean(self) -> None:
         check_calendar_days(
             unit=self.limit_unit,
             direct=self.calendar_days_direct,
             online=self.calendar_days_online,
+        )
+        check_verification(
+            amount=self.verification_amount,
+            unit=self.verification_unit,
+            basis=self.verification_basis,
         )
         if self.pk and self.steps_budget_hours() > self.statutory_limit_hours:
             raise ValidationError(
@@ -265,6 +328,78 @@ def check_calendar_days(*, unit: str, direct: int | None, online: int | None) ->
     }
     if errors:
         raise ValidationError(errors)
+
+
+def check_verification(*, amount: int | None, unit: str, basis: str) -> None:
+    """A verification allowance has its amount, its unit and its legal basis, or none of them."""
+    errors: dict[str, ValidationError] = {}
+    if amount:
+        if not unit:
+            errors["verification_unit"] = ValidationError(
+                _("Hãy chọn đơn vị của thời gian xác minh."), code="verification_unit_required"
+            )
+        if not (basis or "").strip():
+            errors["verification_basis"] = ValidationError(
+                _("Hãy ghi căn cứ pháp lý cho thêm thời gian xác minh."),
+                code="verification_basis_required",
+            )
+    elif unit or (basis or "").strip():
+        errors["verification_amount"] = ValidationError(
+            _("Hãy nhập thời gian xác minh tối đa, hoặc bỏ trống đơn vị và căn cứ."),
+            code="verification_amount_required",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+class ExcludedPeriodRule(models.Model):
+    """A kind of time the law does not count in this version's limit (public posting, an
+    on-site inspection, an expert assessment …), with its basis and its longest length
+    (docs/legal.md#x1-excluded-periods-pause-the-clock)."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="excluded_period_rules"
+    )
+    kind = models.CharField(_("loại thời gian"), max_length=20, choices=ExclusionKind.choices)
+    legal_basis = models.TextField(
+        _("căn cứ pháp lý"),
+        help_text=_("Điều, khoản của văn bản quy định thời gian này không tính vào thời hạn."),
+    )
+    max_amount = models.PositiveSmallIntegerField(
+        _("thời gian tối đa"), validators=[MinValueValidator(1)]
+    )
+    max_unit = models.CharField(_("đơn vị"), max_length=16, choices=LimitUnit.choices)
+
+    class Meta:
+        verbose_name = _("thời gian không tính vào thời hạn")
+        verbose_name_plural = _("thời gian không tính vào thời hạn")
+        ordering = ["version_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "kind"], name="excluded_period_kind_once"),
+            models.CheckConstraint(condition=~Q(legal_basis=""), name="excluded_period_has_basis"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def max_text(self) -> str:
+        from procedures.limits import amount_text
+
+        return amount_text(self.max_amount, self.max_unit)
+
+    @property
+    def text(self) -> str:
+        """ "Không tính thời gian niêm yết công khai (tối đa 15 ngày)"."""
+        from procedures.limits import exclusion_text
+
+        return exclusion_text(kind=self.kind, maximum=self.max_text)
+
+    def clean(self) -> None:
+        if not (self.legal_basis or "").strip():
+            raise ValidationError(
+                {"legal_basis": _("Hãy ghi căn cứ pháp lý của thời gian không tính vào thời hạn.")}
+            )
 
 
 class ComponentKind(models.TextChoices):

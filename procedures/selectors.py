@@ -67,9 +67,10 @@ def procedure_search(
 
 
 def procedure_detail(code: str, *, on: datetime.date | None = None) -> Procedure:
-    """One active procedure with everything its guidance page shows, in six queries:
+    """One active procedure with everything its guidance page shows, in seven queries:
     the procedure with its field, its version in force, that version's components, fees,
-    and steps (with agency and department), and the receiving agencies in force.
+    steps (with agency and department) and excluded periods, and the receiving agencies in
+    force.
 
     Raises ``Procedure.DoesNotExist`` for an unknown or retired code.
     """
@@ -77,6 +78,7 @@ def procedure_detail(code: str, *, on: datetime.date | None = None) -> Procedure
         "components",
         Prefetch("fees", queryset=Fee.objects.order_by("id")),
         Prefetch("steps", queryset=ProcessStep.objects.select_related("agency", "department")),
+        "excluded_period_rules",
     )
     receiving = Agency.objects.current().select_related("commune", "province")
     return (

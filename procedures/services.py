@@ -377,3 +377,63 @@ def procedure_version_update(
         version.save(update_fields=changed)
     _sync_children(version=version, steps=steps, components=components, fees=fees)
     return version
+
+
+@dataclass(frozen=True)
+class ExcludedPeriodSpec:
+    """Time the law does not count in a version's limit (docs/legal.md#x1-excluded-periods-pause-the-clock)."""
+
+    kind: str
+    legal_basis: str
+    max_amount: int
+    max_unit: str
+
+
+@transaction.atomic
+def procedure_version_set_periods(
+    *,
+    version: ProcedureVersion,
+    verification_amount: int | None = None,
+    verification_unit: str = "",
+    verification_mode: str = "extra",
+    verification_basis: str = "",
+    excluded_periods: Sequence[ExcludedPeriodSpec] = (),
+) -> bool:
+    """A version's verification allowance and excluded periods, written only where they
+    differ (docs/legal.md#v1-verification-periods-extend-the-deadline). True when anything
+    changed; a wrong allowance or period raises ValidationError and stores nothing."""
+    from procedures.models import ExcludedPeriodRule, check_verification
+
+    check_verification(amount=verification_amount, unit=verification_unit, basis=verification_basis)
+    values = {
+        "verification_amount": verification_amount,
+        "verification_unit": verification_unit,
+        "verification_mode": verification_mode,
+        "verification_basis": verification_basis,
+    }
+    changed = [key for key, value in values.items() if getattr(version, key) != value]
+    for key in changed:
+        setattr(version, key, values[key])
+    if changed:
+        version.full_clean(validate_unique=False, validate_constraints=False)
+        version.save(update_fields=changed)
+    wanted = {spec.kind: spec for spec in excluded_periods}
+    stale = version.excluded_period_rules.exclude(kind__in=list(wanted))
+    touched = bool(changed) or stale.exists()
+    stale.delete()
+    existing = {rule.kind: rule for rule in version.excluded_period_rules.all()}
+    for kind, spec in wanted.items():
+        rule = existing.get(kind) or ExcludedPeriodRule(version=version, kind=kind)
+        fields = {
+            "legal_basis": spec.legal_basis,
+            "max_amount": spec.max_amount,
+            "max_unit": spec.max_unit,
+        }
+        if rule.pk and all(getattr(rule, key) == value for key, value in fields.items()):
+            continue
+        for key, value in fields.items():
+            setattr(rule, key, value)
+        rule.full_clean(exclude=["version"])
+        rule.save()
+        touched = True
+    return touched

@@ -247,7 +247,7 @@ def _status(day: datetime.date, working: bool, source: str, name: str) -> DaySta
 class Explanation:
     """How a due moment was derived: a list of JSON-serialisable steps, each a dict with a
     "kind" ("start", "limit", "calendar_days", "skip", "roll", "make_up", "same_day", "pause",
-    "due", and steps other
+    "due", "verification", "excluded_start", "excluded", and steps other
     modules append, such as "apology_extension")."""
 
     steps: tuple[Mapping[str, Any], ...] = ()
@@ -802,6 +802,151 @@ def _render_step(step: Mapping[str, Any], lang: Lang) -> str | None:
             return messages["apology_extension"].format(
                 letter=step.get("letter", ""), at=moment("to")
             )
+        if kind in _PERIOD_KINDS:
+            return _render_period_step(step, lang)
     except (KeyError, TypeError, ValueError):
         return None
     return None
+
+
+# --- verification periods and excluded periods ---------------------------------------------
+# (docs/legal.md#v1-verification-periods-extend-the-deadline,
+# docs/legal.md#x1-excluded-periods-pause-the-clock)
+#
+# - **Verification** moves the due moment later by the allowance the staff recorded: working
+#   time added exactly as a limit is (`extend_by_working_time`), or calendar days counted
+#   from the day after the day of the due moment, ending at the close of the last day or of
+#   the next working day when it is off (`extend_by_calendar_days`, Civil Code Art. 147-148
+#   as for a limit). A result is never earlier than the due moment it extends.
+# - **An excluded period** pauses the clock like a pause for the citizen: at its end the due
+#   moment moves by the working time inside it (`extend_by_pause`), at most the procedure's
+#   maximum; for a procedure whose limit is in calendar days, by the calendar days it lasted
+#   (`calendar_days_between`: the day it starts is not counted, the day it ends is).
+
+
+def extend_by_working_time(cal: WorkCalendar, due_at: datetime.datetime, hours: Hours) -> DueResult:
+    """`due_at` moved later by `hours` of working time; zero leaves it unchanged."""
+    duration = to_duration(hours)
+    previous = cal._to_local(due_at)
+    if duration <= _ZERO:
+        return DueResult(due_at.astimezone(cal.tz), due_at.astimezone(cal.tz), Explanation())
+    due = _add(cal, previous, duration)
+    steps: list[dict[str, Any]] = [
+        *_day_steps(cal, previous, due),
+        {"kind": "due", "at": _iso(cal, due), "revised": True},
+    ]
+    return DueResult(cal._to_aware(due), due_at.astimezone(cal.tz), Explanation(tuple(steps)))
+
+
+def extend_by_calendar_days(cal: WorkCalendar, due_at: datetime.datetime, days: int) -> DueResult:
+    """`due_at` moved to the close of the `days`-th calendar day after its own day, or of the
+    next working day when that day is off; zero days leave it unchanged."""
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise TypeError(f"Calendar days must be a whole number, not {days!r}.")
+    if days < 0:
+        raise ValueError("Calendar days cannot be negative.")
+    previous = cal._to_local(due_at)
+    if days == 0:
+        return DueResult(due_at.astimezone(cal.tz), due_at.astimezone(cal.tz), Explanation())
+    last = previous.date() + datetime.timedelta(days=days)
+    end_day = last if cal.is_working_day(last) else _next_working_day(cal, last)
+    due = max(cal._local_periods(end_day)[-1][1], previous)
+    steps: list[dict[str, Any]] = []
+    if end_day != last:
+        day = last
+        while day < end_day:
+            status = cal.day_status(day)
+            steps.append(
+                {
+                    "kind": "skip",
+                    "date": day.isoformat(),
+                    "reason": status.source,
+                    "name": dict(status.names),
+                }
+            )
+            day += _ONE_DAY
+        steps.append({"kind": "roll", "from": last.isoformat(), "to": end_day.isoformat()})
+    steps.append({"kind": "due", "at": _iso(cal, due), "revised": True})
+    return DueResult(cal._to_aware(due), due_at.astimezone(cal.tz), Explanation(tuple(steps)))
+
+
+def calendar_days_between(
+    cal: WorkCalendar, start: datetime.datetime, end: datetime.datetime
+) -> int:
+    """Calendar days a period took, as a limit in days counts them: the day it started is
+    not counted, the day it ended is (a period started and ended on one day: 0)."""
+    return max((cal._to_local(end).date() - cal._to_local(start).date()).days, 0)
+
+
+_PERIOD_KINDS = ("verification", "excluded_start", "excluded")
+_PERIOD_MESSAGES: dict[str, dict[str, str]] = {
+    "vi": {
+        "verification": "Cần xác minh ({reason}): thời hạn kéo dài thêm {amount} theo {basis}, không phải xin lỗi, không tính là trễ hạn",
+        "verification_total": "Cần xác minh ({reason}): thời hạn giải quyết tối đa {amount} kể từ khi tiếp nhận, theo {basis}; không phải xin lỗi, không tính là trễ hạn",
+        "excluded_start": "Từ {start}: {name} ({reason}), thời gian này không tính vào thời hạn giải quyết (tối đa {max}, theo {basis})",
+        "excluded": "Không tính thời gian {name} từ {start} đến {end}: cộng thêm {counted} vào thời hạn",
+        "excluded_capped": "Không tính thời gian {name} từ {start} đến {end}: cộng thêm {counted}, là thời gian tối đa được trừ; phần vượt vẫn tính vào thời hạn",
+        "excluded_none": "Không tính thời gian {name} từ {start} đến {end}: không có thời gian làm việc nào, hạn trả giữ nguyên",
+        "working_days": "{n} ngày làm việc",
+        "working_hours": "{n} giờ làm việc",
+        "calendar_days": "{n} ngày",
+    },
+    "en": {
+        "verification": "Verification needed ({reason}): the limit is extended by {amount} under {basis}; no apology, not counted late",
+        "verification_total": "Verification needed ({reason}): the limit becomes at most {amount} from reception under {basis}; no apology, not counted late",
+        "excluded_start": "From {start}: {name} ({reason}); this time is not counted in the limit (at most {max}, under {basis})",
+        "excluded": "{name} from {start} to {end} not counted: {counted} added to the limit",
+        "excluded_capped": "{name} from {start} to {end} not counted: {counted} added, the most that may be left out; the rest counts",
+        "excluded_none": "{name} from {start} to {end} not counted: no working time in it, due moment unchanged",
+        "working_days": "{n} working days",
+        "working_hours": "{n} working hours",
+        "calendar_days": "{n} calendar days",
+    },
+}
+
+
+def format_amount(amount: int, unit: str, lang: str = "vi") -> str:
+    """ "5 ngày làm việc" / "5 working days"; "15 ngày" / "15 calendar days"."""
+    messages = _PERIOD_MESSAGES[_lang(lang)]
+    return messages[unit if unit in ("working_hours", "calendar_days") else "working_days"].format(
+        n=amount
+    )
+
+
+def _render_period_step(step: Mapping[str, Any], lang: Lang) -> str | None:
+    messages = _PERIOD_MESSAGES[lang]
+
+    def moment(key: str) -> str:
+        return format_moment(datetime.datetime.fromisoformat(step[key]), lang)
+
+    def named(key: str) -> str:
+        names = step.get(key) or {}
+        return str(names.get(lang) or names.get("vi") or "") if isinstance(names, dict) else ""
+
+    kind = step["kind"]
+    if kind == "verification":
+        key = "verification_total" if step.get("mode") == "total" else "verification"
+        return messages[key].format(
+            reason=step.get("reason", ""),
+            amount=format_amount(int(step["amount"]), step["unit"], lang),
+            basis=step.get("basis", ""),
+        )
+    if kind == "excluded_start":
+        return messages["excluded_start"].format(
+            start=moment("from"),
+            name=named("name"),
+            reason=step.get("reason", ""),
+            max=format_amount(int(step["max_amount"]), step["max_unit"], lang),
+            basis=step.get("basis", ""),
+        )
+    if step.get("days") is not None:
+        counted = format_amount(int(step["days"]), "calendar_days", lang)
+        nothing = not step["days"]
+    else:
+        counted = format_duration(step["seconds"], lang)
+        nothing = not step["seconds"]
+    key = "excluded_none" if nothing else "excluded_capped" if step.get("capped") else "excluded"
+    text = messages[key].format(
+        name=named("name"), start=moment("from"), end=moment("to"), counted=counted
+    )
+    return text[:1].upper() + text[1:]

@@ -279,3 +279,37 @@ def test_the_window_is_flagged_once_and_a_rescan_drafts_nothing_more(world):
     assert again.apology_window == 0
     assert list(letters_missing()) == []
     assert ApologyLetter.objects.filter(dossier=dossier).count() == 1
+
+
+def test_a_draft_follows_the_deadline_when_verification_moves_it(world):
+    """A draft made within the lead names the deadline it was made for; when the handling
+    unit records verification (5 more working days here), the draft names the new deadline
+    and issue-by, and its PDF is rendered again — a head never signs a letter that cites a
+    deadline the dossier no longer has."""
+    limit(world, 24)
+    world.version.verification_amount = 5
+    world.version.verification_unit = LimitUnit.WORKING_DAYS
+    world.version.verification_mode = "extra"
+    world.version.verification_basis = "Luật Hộ tịch 2014, Điều 25 khoản 2"
+    world.version.save()
+    dossier = received(world, at(2025, 3, 6, 9, 0))  # due Tuesday 11 March 09:00
+    [letter] = scan_and_draft(at(2025, 3, 7, 10, 0))
+    ApologyLetter.objects.filter(pk=letter.pk).update(draft_pdf="apologies/drafts/old.pdf")
+
+    with time_machine.travel(at(2025, 3, 7, 11, 0), tick=False):
+        services.dossier_record_verification(
+            dossier=dossier,
+            actor=world.specialist,
+            amount=5,
+            reason="Cần xác minh thông tin tại nơi cư trú trước đây.",
+        )
+
+    letter.refresh_from_db()
+    # Tuesday 11 March 09:00 plus 5 working days: Tuesday 18 March 09:00; issue by one
+    # working day before, Monday 17 March 09:00.
+    assert letter.state == LetterState.DRAFT
+    assert letter.original_due_at == at(2025, 3, 18, 9, 0)
+    assert letter.issue_by == at(2025, 3, 17, 9, 0)
+    assert letter.proposed_due_at > letter.original_due_at
+    assert not letter.draft_pdf  # rendered again by the next scan
+    assert letter.extension_explanation

@@ -44,6 +44,7 @@ def _version_data(
         **_management("components", 0),
         **_management("fees", 0),
         **_management("steps", len(steps)),
+        **_management("excluded_period_rules", 0),
     }
     for i, (name, hours) in enumerate(steps):
         data |= {

@@ -310,9 +310,10 @@ def test_guidance_query_count_does_not_grow_with_rows(
         ComponentFactory.create(version=version, order=n + 1, name=f"Giấy tờ số {n}")
         FeeFactory.create(version=version, name=f"Khoản thu {n}", amount=1000 * (n + 1))
         ProcessStepFactory.create(version=version, order=n + 1, agency=agency, budget_hours=8)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         # 1 the procedure with its field   2 its version in force   3 that version's components
-        # 4 its fees   5 its steps with agency and department   6 receiving agencies in force
+        # 4 its fees   5 its steps with agency and department   6 its excluded periods
+        # 7 receiving agencies in force
         response = client.get(reverse("procedures:detail", args=["4.000001"]))
     assert response.content.decode().count("Giấy tờ số") == rows
 

@@ -210,6 +210,7 @@ def test_the_admin_moves_the_default_to_another_line(admin_client: Client):
     data = _version_data(version.procedure, [("Thẩm định", 8)], effective_from="2025-01-01")
     data["limit_hours_direct"] = data["limit_hours_online"] = 24
     data |= _management("components", 0) | _management("steps", 0)
+    data |= _management("excluded_period_rules", 0)
     data |= _fee_rows(
         [
             {**row, "id": first.pk, "name": "Mức chung", "amount": 200_000},
