@@ -17,7 +17,7 @@ def _version(code: str) -> ProcedureVersion:
     return ProcedureVersion.objects.get(procedure__code=code)
 
 
-def test_marriage_and_paternity_carry_their_verification_time(province: dict[str, Any]) -> None:  # noqa: F811
+def test_civil_status_procedures_carry_their_verification_time(province: dict[str, Any]) -> None:  # noqa: F811
     load_catalogue(units=province["units"], receiving=province["receiving"])
 
     marriage = _version("1.000894")
@@ -29,8 +29,15 @@ def test_marriage_and_paternity_carry_their_verification_time(province: dict[str
     assert "Điều 25 khoản 2" in paternity.verification_basis
     # Not read in the Law's own text: the staff's checking notes say so.
     assert "chưa đọc được văn bản Luật" in paternity.notes
+    # A civil status change or correction: 3 more working days (Art. 28(2), read in a
+    # third-party translation only, which the checking note says).
+    correction = _version("1.004859")
+    assert (correction.verification_amount, correction.verification_unit) == (3, "working_days")
+    assert correction.verification_mode == VerificationMode.EXTRA
+    assert "Điều 28 khoản 2" in correction.verification_basis
+    assert "bản dịch tiếng Anh" in correction.notes
     # The other procedures declare none.
-    assert ProcedureVersion.objects.exclude(verification_amount=None).count() == 2
+    assert ProcedureVersion.objects.exclude(verification_amount=None).count() == 3
 
 
 def test_the_reissued_land_certificate_leaves_its_posting_out(province: dict[str, Any]) -> None:  # noqa: F811
