@@ -53,7 +53,7 @@ def test_the_citizen_gets_the_receipt_slip_by_email_once(world: World):
     assert (name, mimetype) == (f"{dossier.code}-mau-01.pdf", "application/pdf")
     text = pdf_text(content)
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
-    assert "Số: 01/TNHS" in text and dossier.code in text
+    assert "Số: 01/PTNHS-TTPVHCC" in text and dossier.code in text
     sent = Notification.objects.filter(dossier=dossier, status="sent")
     assert sorted(sent.values_list("channel", flat=True)) == ["email", "sms"]
 
@@ -65,8 +65,8 @@ def test_slip_numbers_follow_the_order_of_the_acts_not_of_the_downloads(world: W
         services.dossier_receive(dossier=second, actor=world.clerk)
 
     # The second receipt is downloaded first: it keeps the number of its reception.
-    assert "Số: 02/TNHS" in pdf_text(render.slip_pdf(second, "01"))
-    assert "Số: 01/TNHS" in pdf_text(render.slip_pdf(first, "01"))
+    assert "Số: 02/PTNHS-TTPVHCC" in pdf_text(render.slip_pdf(second, "01"))
+    assert "Số: 01/PTNHS-TTPVHCC" in pdf_text(render.slip_pdf(first, "01"))
     assert IssuedSlip.objects.get(dossier=first, form="01").issued_at == first.received_at
 
 
@@ -90,7 +90,7 @@ def test_a_supplement_request_arrives_with_form_02_listing_every_item(world: Wor
     [(name, content, _mimetype)] = message.attachments
     assert name == f"{dossier.code}-mau-02.pdf"
     text = pdf_text(content)
-    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text and "Số: 01/YCBS" in text
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text and "Số: 01/PYCBS-TTPVHCC" in text
     assert "Bản chụp bị mờ, không đọc được." in text and "Thiếu chữ ký" in text
 
 
