@@ -151,13 +151,13 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean_fields(self, exclude: "set[str] | None" = None) -> None:
-        self.code = normalise_agency_code(self.code)
-        super().clean_fields(exclude=exclude)
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.code = normalise_agency_code(self.code)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean_fields(self, exclude: "set[str] | None" = None) -> None:
+        self.code = normalise_agency_code(self.code)
+        super().clean_fields(exclude=exclude)
 
     @property
     def office_periods(self) -> tuple[tuple[datetime.time, datetime.time], ...]:
