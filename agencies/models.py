@@ -7,6 +7,7 @@ successor link: when units merge, old dossiers keep their agency and history is 
 """
 
 import datetime
+from collections.abc import Collection
 
 from django.db import models
 from django.db.models import Q
@@ -155,7 +156,7 @@ class Agency(models.Model):
         self.code = normalise_agency_code(self.code)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    def clean_fields(self, exclude: "set[str] | None" = None) -> None:
+    def clean_fields(self, exclude: "Collection[str] | None" = None) -> None:
         self.code = normalise_agency_code(self.code)
         super().clean_fields(exclude=exclude)
 

@@ -441,7 +441,7 @@ def _staff_every_unit(demo: DemoProvince) -> None:
             continue  # the one-stop section's own departments: clerks, not appraisers
         agency = department.agency
         staffed = User.objects.filter(department=department, agency=agency)
-        unit = key if "." not in key else _COMMUNE_KEYS[agency.commune_id]
+        unit = key if "." not in key else _COMMUNE_KEYS[agency.commune_id or 0]
         for role, prefix in (("specialist", "chuyenvien"), ("head", "lanhdao")):
             group = ROLE_BY_KEY[role].group_name
             signing = _unit_head_signing(department) if role == "head" else {}
@@ -461,7 +461,7 @@ def _staff_every_unit(demo: DemoProvince) -> None:
     for centre in demo.commune_centres:
         if not User.objects.filter(agency=centre, groups__name=clerk_group).exists():
             _user(
-                email=f"motcua.{_COMMUNE_KEYS[centre.commune_id]}@{d}",
+                email=f"motcua.{_COMMUNE_KEYS[centre.commune_id or 0]}@{d}",
                 full_name=next(names),
                 role="clerk",
                 agency=centre,
