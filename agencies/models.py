@@ -8,11 +8,14 @@ successor link: when units merge, old dossiers keep their agency and history is 
 
 import datetime
 import unicodedata
+from collections.abc import Collection
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from agencies.validators import normalise_agency_code, validate_agency_code
 
 
 class Province(models.Model):
@@ -90,7 +93,12 @@ class Agency(models.Model):
         _("mã định danh điện tử"),
         max_length=40,
         unique=True,
-        help_text=_("Mã định danh điện tử của cơ quan, dùng trong mã hồ sơ."),
+        # The national structure (docs/legal.md#agency-electronic-id).
+        validators=[validate_agency_code],
+        help_text=_(
+            "Mã định danh điện tử của cơ quan, dùng trong mã hồ sơ, ví dụ 000.00.12.H75 "
+            "hoặc H75.26041."
+        ),
     )
     name = models.CharField(_("tên"), max_length=255)
     short_name = models.CharField(_("tên ngắn"), max_length=100, blank=True)
@@ -176,6 +184,14 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.code = normalise_agency_code(self.code)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean_fields(self, exclude: "Collection[str] | None" = None) -> None:
+        self.code = normalise_agency_code(self.code)
+        super().clean_fields(exclude=exclude)
 
     @property
     def number_symbol(self) -> str:

@@ -1,7 +1,11 @@
 """The demo province: Đồng Nai's one-stop organisation as the portal would model it.
 
-Everything here is demo data (names follow the 2025 two-tier organisation; the electronic
-ID codes are illustrative, not the official ones). Building it twice changes nothing.
+Everything here is demo data (names follow the 2025 two-tier organisation). The electronic ID
+codes follow the national structure (agencies/validators.py, docs/legal.md#agency-electronic-id)
+but are illustrative, not the ones the province was given: the provincial units in the
+four-group form (``000.00.12.H75``), the communes in the level-first form of Decision
+20/2020/QĐ-TTg (``H75.26041`` for the People's Committee, ``H75.26041.01`` for its one-stop
+centre). Building it twice changes nothing.
 """
 
 import datetime
@@ -15,6 +19,7 @@ from accounts.models import User
 from accounts.roles import ROLE_BY_KEY
 from accounts.signing import SignsAs
 from agencies.models import Agency, AgencyKind, Commune, Department, Province
+from agencies.validators import validate_agency_code
 
 DEMO_PASSWORD = "MotCua-Demo-2025"  # noqa: S105 - printed on purpose for the demo logins
 # In the settings, which the login pages read too (accounts sits below demo).
@@ -106,6 +111,8 @@ COMMUNES = [
     (26041, "TB", "Trấn Biên"),
     (26068, "BH", "Biên Hòa"),
 ]
+# The short key of each demo commune in the staff's e-mail addresses (lanhdao.tb.kinh-te@…).
+_COMMUNE_KEYS = {code: suffix.lower() for code, suffix, _short in COMMUNES}
 COMMUNE_DEPARTMENTS = [
     ("tu-phap-ho-tich", "Bộ phận Tư pháp – Hộ tịch"),
     ("kinh-te", "Phòng Kinh tế, Hạ tầng và Đô thị"),
@@ -136,7 +143,27 @@ class DemoProvince:
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # persona, e-mail, where
 
 
+def commune_committee_code(commune_code: int) -> str:
+    """The demo e-ID of a commune's People's Committee: the province's level-1 code, then
+    the commune's official code (Decision 20/2020/QĐ-TTg's level-first form)."""
+    return f"H75.{commune_code}"
+
+
+def commune_centre_code(commune_code: int) -> str:
+    """The demo e-ID of a commune's one-stop centre, a unit of its People's Committee."""
+    return f"{commune_committee_code(commune_code)}.01"
+
+
+# Codes the demo gave before they followed the national structure, renamed in place.
+def _legacy_commune_codes(commune_code: int, suffix: str) -> dict[str, str]:
+    return {
+        f"000.{commune_code}.{suffix}.H75": commune_committee_code(commune_code),
+        f"000.{commune_code}.{suffix}.TT.H75": commune_centre_code(commune_code),
+    }
+
+
 def _agency(*, code: str, **values: object) -> Agency:
+    validate_agency_code(code)  # the demo's codes follow the national structure too
     agency, _ = Agency.objects.update_or_create(code=code, defaults=values)
     return agency
 
@@ -172,8 +199,10 @@ def build_demo_province(province_code: int) -> DemoProvince:
 
     for commune_code, suffix, short in COMMUNES:
         commune = Commune.objects.get(code=commune_code)
+        for old, new in _legacy_commune_codes(commune_code, suffix).items():
+            Agency.objects.filter(code=old).update(code=new)
         committee = _agency(
-            code=f"000.{commune_code}.{suffix}.H75",
+            code=commune_committee_code(commune_code),
             name=f"Ủy ban nhân dân {commune.name[:1].lower()}{commune.name[1:]}",
             short_name=f"UBND {commune.name}",
             kind=AgencyKind.COMMUNE_COMMITTEE,
@@ -184,7 +213,7 @@ def build_demo_province(province_code: int) -> DemoProvince:
             head_title="Chủ tịch",
         )
         commune_centre = _agency(
-            code=f"000.{commune_code}.{suffix}.TT.H75",
+            code=commune_centre_code(commune_code),
             name=f"Trung tâm Phục vụ hành chính công {commune.name}",
             short_name=f"Trung tâm PVHCC {short}",
             kind=AgencyKind.COMMUNE_CENTRE,
@@ -412,7 +441,7 @@ def _staff_every_unit(demo: DemoProvince) -> None:
             continue  # the one-stop section's own departments: clerks, not appraisers
         agency = department.agency
         staffed = User.objects.filter(department=department, agency=agency)
-        unit = key if "." not in key else agency.code.split(".")[2].lower()
+        unit = key if "." not in key else _COMMUNE_KEYS[agency.commune_id or 0]
         for role, prefix in (("specialist", "chuyenvien"), ("head", "lanhdao")):
             group = ROLE_BY_KEY[role].group_name
             signing = _unit_head_signing(department) if role == "head" else {}
@@ -432,7 +461,7 @@ def _staff_every_unit(demo: DemoProvince) -> None:
     for centre in demo.commune_centres:
         if not User.objects.filter(agency=centre, groups__name=clerk_group).exists():
             _user(
-                email=f"motcua.{centre.code.split('.')[2].lower()}@{d}",
+                email=f"motcua.{_COMMUNE_KEYS[centre.commune_id or 0]}@{d}",
                 full_name=next(names),
                 role="clerk",
                 agency=centre,

@@ -52,14 +52,16 @@ def lookup(queryset: QuerySet[Dossier], ref: str) -> Dossier:
     """A dossier by code, or a draft by its UUID; anything not visible is 404."""
     import uuid
 
-    key: dict[str, object]
+    from django.db.models import Q
+
     try:
-        key = {"uuid": uuid.UUID(ref)}
+        key = Q(uuid=uuid.UUID(ref))
     except ValueError:
-        key = {"code": ref}
+        # The code, or the submission reference it replaced (docs/legal.md#dossier-code).
+        key = Q(code=ref) | Q(submission_reference=ref)
     try:
-        return queryset.get(**key)
-    except Dossier.DoesNotExist as exc:
+        return queryset.get(key)
+    except (Dossier.DoesNotExist, Dossier.MultipleObjectsReturned) as exc:
         raise NotFound(_("Không tìm thấy hồ sơ.")) from exc
 
 

@@ -319,6 +319,37 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     # Never set for same-day procedures and limits not longer than the lead.
     apology_window_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # --- Competence (docs/legal.md#receipt-regardless-of-administrative-boundaries) ---------
+    # The agency that settles the dossier, whose e-ID its code carries (set at filing when the
+    # procedure's rule derives it from a commune, otherwise at reception from the process).
+    competent_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan giải quyết"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The commune (and the address in it) the procedure's rule read: the applicant's
+    # residence or where the land or property is.
+    competence_commune = models.ForeignKey(
+        "agencies.Commune",
+        verbose_name=_("xã, phường xác định thẩm quyền"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    competence_address = models.CharField(
+        _("địa chỉ xác định thẩm quyền"), max_length=255, blank=True
+    )
+    # The reference given at submission (the code's form, the receiving agency's counter),
+    # kept once reception gives the dossier its code: links and searches by it still find
+    # the dossier (docs/legal.md#dossier-code).
+    submission_reference = models.CharField(
+        _("số tham chiếu khi nộp"), max_length=60, blank=True, db_index=True, editable=False
+    )
+
     objects = DossierQuerySet.as_manager()
 
     class Meta:
@@ -460,6 +491,16 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.code or str(_("Bản nháp"))
+
+    @property
+    def code_label(self) -> str:
+        """The code as pages print it: a dossier gets its code when it is received
+        (docs/legal.md#dossier-code); before, it says so."""
+        if self.code:
+            return self.code
+        if self.state == State.DRAFT:
+            return str(_("Hồ sơ nháp"))
+        return str(_("chưa có mã (cấp khi tiếp nhận)"))
 
     @property
     def ref(self) -> str:
@@ -738,6 +779,57 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class PaperHandOver(models.Model):
+    """The paper dossier a centre received for another commune's agency, on its way there
+    (docs/legal.md#receipt-regardless-of-administrative-boundaries): due one working day after
+    reception, recorded by the receiving clerk when handed over."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="paper_hand_over"
+    )
+    from_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("nơi tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(_("hạn chuyển hồ sơ giấy"))
+    handed_at = models.DateTimeField(_("đã chuyển lúc"), null=True, blank=True)
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chuyển"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("chuyển hồ sơ giấy")
+        verbose_name_plural = _("chuyển hồ sơ giấy")
+        indexes = [
+            models.Index(
+                fields=["from_agency", "due_at"],
+                condition=Q(handed_at__isnull=True),
+                name="paper_hand_over_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.from_agency_id} → {self.to_agency_id}"
+
+    @property
+    def is_handed(self) -> bool:
+        return self.handed_at is not None
 
 
 class DossierComponent(models.Model):

@@ -202,7 +202,7 @@ def _attachments(event: DossierEvent) -> list[tuple[str, bytes]]:
         # and the slip stays downloadable from the dossier page when it applies.
         logger.exception("Slip %s of dossier %s not attached", form, event.dossier.code)
         return []
-    return [(f"{event.dossier.code}-mau-{form}.pdf", pdf)]
+    return [(f"{event.dossier.code or 'ho-so'}-mau-{form}.pdf", pdf)]
 
 
 def notify_event(*, event_id: int) -> None:
@@ -221,7 +221,10 @@ def notify_event(*, event_id: int) -> None:
     context = {
         "dossier": dossier,
         "event": event,
-        "track_url": f"{settings.SITE_URL.rstrip('/')}/tra-cuu/{dossier.code}/",
+        # A dossier has a public page once it has a code, at receipt (docs/legal.md#dossier-code).
+        "track_url": f"{settings.SITE_URL.rstrip('/')}/tra-cuu/{dossier.code}/"
+        if dossier.code
+        else "",
         "result_online": event.action == "return_result"
         and selectors.result_delivered_online(dossier),
     }

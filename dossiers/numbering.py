@@ -43,9 +43,10 @@ from dossiers.slips.wording import number_label
 
 
 def next_code(*, agency: Agency, day: datetime.date) -> str:
-    """`<agency e-ID>-<YYMMDD>-<sequence>`: one atomic upsert, safe under concurrency."""
-    # Its legal basis (which circular, which date, which agency) is not verified:
-    # docs/legal.md#dossier-code.
+    """`<agency e-ID>-<YYMMDD>-<sequence>`: one atomic upsert, safe under concurrency.
+
+    ``agency`` is the agency that settles the dossier and ``day`` the day it is received
+    (docs/legal.md#dossier-code); the sequence is that agency's for that day."""
     table = DailyCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -73,11 +73,13 @@ STAGE_OF_STATE = {
 }
 
 
-def _ref_lookup(ref: str) -> dict[str, Any]:
+def _ref_lookup(ref: str) -> Q:
+    """A draft's UUID, the code, or the submission reference the code replaced at receipt
+    (a page opened before reception still finds the dossier; docs/legal.md#dossier-code)."""
     try:
-        return {"uuid": uuid.UUID(ref)}
+        return Q(uuid=uuid.UUID(ref))
     except ValueError:
-        return {"code": ref}
+        return Q(code=ref) | Q(submission_reference=ref)
 
 
 def dossier_for_user_or_404(user: User, ref: str, *, own: bool = False) -> Dossier:
@@ -90,8 +92,8 @@ def dossier_for_user_or_404(user: User, ref: str, *, own: bool = False) -> Dossi
     if own:
         visible = visible.filter(applicant_id=user.pk)
     try:
-        return visible.select_related("procedure", "agency", "version").get(**_ref_lookup(ref))
-    except (Dossier.DoesNotExist, ValueError) as exc:
+        return visible.select_related("procedure", "agency", "version").get(_ref_lookup(ref))
+    except (Dossier.DoesNotExist, Dossier.MultipleObjectsReturned, ValueError) as exc:
         raise Http404(_("Không tìm thấy hồ sơ.")) from exc
 
 

@@ -43,6 +43,7 @@ from dossiers.models import (
     DossierComponent,
     DossierEvent,
     DossierStep,
+    PaperHandOver,
     State,
     StepState,
 )
@@ -293,9 +294,9 @@ def staff_dossier_or_404(user: User, ref: str) -> Dossier:
                     ExcludedPeriodRule.objects.filter(version_id=OuterRef("version_id"))
                 )
             )
-            .get(code=ref)
+            .get(Q(code=ref) | Q(submission_reference=ref))
         )
-    except Dossier.DoesNotExist as exc:
+    except (Dossier.DoesNotExist, Dossier.MultipleObjectsReturned) as exc:
         raise Http404(_("Không tìm thấy hồ sơ.")) from exc
 
 
@@ -576,3 +577,22 @@ def citizen_by_national_id(national_id: str, *, date_of_birth: datetime.date) ->
         national_id_verified_at__isnull=False,
         agency__isnull=True,
     ).first()
+
+
+def paper_hand_overs_pending(user: User) -> QuerySet[PaperHandOver]:
+    """The paper dossiers this clerk's centre still has to hand to another commune's agency,
+    the most urgent first; ``is_overdue`` marks those whose one working day has passed
+    (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
+    from django.db.models import BooleanField, ExpressionWrapper
+    from django.utils import timezone
+
+    if not is_staff_member(user) or user.agency_id is None:
+        return PaperHandOver.objects.none()
+    return (
+        PaperHandOver.objects.filter(from_agency_id=user.agency_id, handed_at__isnull=True)
+        .select_related("dossier", "to_agency")
+        .annotate(
+            is_overdue=ExpressionWrapper(Q(due_at__lt=timezone.now()), output_field=BooleanField())
+        )
+        .order_by("due_at", "pk")
+    )

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum, Value
+from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, 
 
 from accounts import roles, signing
 from accounts.models import User
-from agencies.models import Agency, AgencyKind
+from agencies.models import Agency, AgencyKind, Commune
 from core.errors import DossierError, DossierNotFound, TransitionConflict
 from core.queue import publish_on_commit
 from dossiers import notifications, numbering, selectors_staff, verbs
@@ -39,6 +39,7 @@ from dossiers.models import (
     DossierFee,
     DossierStep,
     FilingCapacity,
+    PaperHandOver,
     PauseReason,
     Payment,
     PaymentPurpose,
@@ -55,6 +56,7 @@ from dossiers.signals import dossier_deadline_moved, dossier_handed_over, dossie
 from dossiers.uploads import MAX_FILES_PER_DOSSIER, check_upload, display_name
 from procedures.limits import amount_hours, amount_text
 from procedures.models import (
+    HOURS_PER_WORKING_DAY,
     Component,
     ExclusionKind,
     Fee,
@@ -67,8 +69,8 @@ from procedures.models import (
 from workcalendar import engine
 from workcalendar.calendars import calendar_for
 
-# A dossier left in supplement_requested this long is closed (Decree 118/2025, art. 17).
-SUPPLEMENT_WAIT_HOURS = 15 * 8
+# How long a dossier may wait for its reception supplement is the procedure version's own
+# setting, 15 working days by default (docs/legal.md#closure-of-an-unsupplemented-dossier).
 
 
 @dataclass(frozen=True)
@@ -256,11 +258,75 @@ def version_in_force(procedure: Procedure, on: datetime.date | None = None) -> P
     return version
 
 
+ONE_STOP_KINDS = (AgencyKind.PROVINCIAL_CENTRE, AgencyKind.COMMUNE_CENTRE)
+
+
+def receiving_centres(procedure: Procedure) -> Any:
+    """Where a dossier of the procedure may be filed: the agencies its catalogue entry lists;
+    for a procedure the province receives regardless of administrative boundaries, any
+    one-stop centre of the province (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
+    listed = procedure.agencies.all()
+    if not procedure.boundary_free:
+        return listed.order_by("name")
+    provinces = procedure.agencies.values("province_id")
+    return (
+        Agency.objects.filter(
+            Q(pk__in=listed.values("pk")) | Q(kind__in=ONE_STOP_KINDS, province__in=provinces)
+        )
+        .distinct()
+        .order_by("kind", "name")
+    )
+
+
 def _check_agency(procedure: Procedure, agency: Agency) -> None:
-    if not procedure.agencies.filter(pk=agency.pk).exists():
+    if not receiving_centres(procedure).filter(pk=agency.pk).exists():
         raise DossierError(
             _("%(agency)s không tiếp nhận thủ tục này.") % {"agency": agency.name}, field="agency"
         )
+
+
+COMPETENCE_COMMUNE_REQUIRED = {
+    "residence": _("Chọn xã, phường nơi người yêu cầu cư trú: cơ quan giải quyết là của xã đó."),
+    "property_location": _("Chọn xã, phường nơi có đất, tài sản: cơ quan giải quyết là của xã đó."),
+}
+
+
+def _competence(
+    procedure: Procedure, agency: Agency, commune: Commune | int | None, address: str
+) -> dict[str, Any]:
+    """The competent agency of a procedure received regardless of administrative boundaries
+    whose rule reads a commune: the People's Committee of the commune of residence, or of the
+    land or property (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
+    if not (procedure.boundary_free and procedure.competence_by_commune):
+        return {}
+    commune_id = commune.pk if isinstance(commune, Commune) else commune
+    if not commune_id:
+        raise DossierError(
+            COMPETENCE_COMMUNE_REQUIRED[procedure.competence_rule], field="competence_commune"
+        )
+    committee = (
+        Agency.objects.current()
+        .filter(
+            kind=AgencyKind.COMMUNE_COMMITTEE,
+            commune_id=commune_id,
+            province_id=agency.province_id,
+        )
+        .select_related("commune")
+        .first()
+    )
+    if committee is None:
+        raise DossierError(
+            _(
+                "Xã, phường đã chọn không thuộc tỉnh của nơi tiếp nhận hoặc chưa có cơ quan giải "
+                "quyết trên hệ thống; hãy chọn đúng xã, phường."
+            ),
+            field="competence_commune",
+        )
+    return {
+        "competent_agency": committee,
+        "competence_commune_id": commune_id,
+        "competence_address": (address or "").strip(),
+    }
 
 
 # The applicant's identity on the dossier, and the contact details beside it.
@@ -345,12 +411,15 @@ def dossier_create_draft(
     representative: dict[str, str] | None = None,
     filing_capacity: str = FilingCapacity.SELF,
     note: str = "",
+    competence_commune: Commune | int | None = None,
+    competence_address: str = "",
 ) -> Dossier:
     """A new draft. Online, ``applicant`` is the account that files and the identity follows
     it (``_filing_online``); at the counter the clerk's details are kept as typed, and
     ``applicant`` is the verified account they belong to, or None."""
     version = version_in_force(procedure)
     _check_agency(procedure, agency)
+    competence = _competence(procedure, agency, competence_commune, competence_address)
     if actor.is_citizen:
         check_draft_quota(applicant=actor)  # online, the citizen files with their account
     profile_address = applicant.address if applicant is not None else ""
@@ -402,6 +471,7 @@ def dossier_create_draft(
         # The fees that apply are chosen when the dossier is received (dossier_receive).
         fee_total=0,
         payment_status=PaymentStatus.NOT_REQUIRED,
+        **competence,
         **details,
     )
     dossier.full_clean(exclude=["state", "filed_by", "applicant"])
@@ -688,10 +758,19 @@ def dossier_submit(*, dossier: Dossier, actor: User) -> Dossier:
             raise DossierError(
                 _("Phiên bản thủ tục của bản nháp đã hết hiệu lực; vui lòng lập hồ sơ mới.")
             )
-        locked.code = next_code(agency=locked.agency, day=today)
+        # A submission reference in the code's form, from the receiving agency's counter, so
+        # the citizen and the clerk can name the dossier before it is received; reception
+        # replaces it with the dossier's code (docs/legal.md#dossier-code).
+        locked.code = locked.submission_reference = next_code(agency=locked.agency, day=today)
         locked.submitted_at = _now()
 
-    return _run(dossier, action="submit", actor=actor, before=before)
+    return _run(
+        dossier,
+        action="submit",
+        actor=actor,
+        before=before,
+        after=lambda d: {"submission_reference": d.code},
+    )
 
 
 @transaction.atomic
@@ -706,6 +785,8 @@ def dossier_register_walk_in(
     note: str = "",
     verify_account: str = "",
     document_seen: bool = False,
+    competence_commune: Commune | int | None = None,
+    competence_address: str = "",
 ) -> Dossier:
     """A clerk files at the counter for a citizen (assisted channel).
 
@@ -765,6 +846,8 @@ def dossier_register_walk_in(
         return_address=return_address,
         applicant_details=details,
         note=note,
+        competence_commune=competence_commune,
+        competence_address=competence_address,
     )
     for component, upload in files:
         dossier_attach_file(dossier=dossier, actor=clerk, upload=upload, component=component)
@@ -813,8 +896,9 @@ def dossier_request_supplement(
                 )
             )
         now = _now()
+        # The version's own wait (docs/legal.md#closure-of-an-unsupplemented-dossier).
         locked.supplement_deadline = engine.add_working_time(
-            _calendar(locked), now, SUPPLEMENT_WAIT_HOURS
+            _calendar(locked), now, locked.version.supplement_wait_hours
         ).due_at
 
     def after(locked: Dossier) -> dict[str, Any]:
@@ -864,13 +948,67 @@ def dossier_refuse(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
     return _run(dossier, action="refuse", actor=actor, note=reason, before=before)
 
 
-def _resolve_step_agency(dossier: Dossier, step_agency: Agency | None, order: int) -> Agency:
+def _resolve_step_agency(
+    dossier: Dossier, step_agency: Agency | None, order: int, *, last: bool = False
+) -> Agency:
+    """Who holds a step of the process (docs/legal.md#which-agency-holds-a-step).
+
+    A step with an agency of its own is that agency's. One without: the first (reception)
+    and, in a process of several steps, the last (the return of the result) are the
+    receiving one-stop section's (docs/legal.md#return-at-the-communes-one-stop-section);
+    the steps between are the competent agency's: the commune named by the procedure's rule
+    when the dossier was received regardless of boundaries, else a commune centre's People's
+    Committee, else the receiving agency itself.
+    """
     if step_agency is not None:
         return step_agency
     receiving = dossier.agency
-    if order > 1 and receiving.kind == AgencyKind.COMMUNE_CENTRE and receiving.parent_id:
+    if order == 1 or last:
+        return receiving
+    if dossier.competent_agency_id is not None:
+        return dossier.competent_agency  # type: ignore[return-value]
+    if receiving.kind == AgencyKind.COMMUNE_CENTRE and receiving.parent_id:
         return receiving.parent  # type: ignore[return-value]
     return receiving
+
+
+def _handling_agency(dossier: Dossier, steps: Sequence[DossierStep]) -> Agency:
+    """The agency that settles the dossier, whose e-ID its code carries: the one the
+    procedure's rule chose, else the first step held by an agency other than the receiving
+    one-stop section, else the receiving agency (docs/legal.md#dossier-code)."""
+    if dossier.competent_agency_id is not None:
+        return dossier.competent_agency  # type: ignore[return-value]
+    for step in steps:
+        if step.agency_id != dossier.agency_id and step.agency.kind not in ONE_STOP_KINDS:
+            return step.agency
+    return dossier.agency
+
+
+def _paper_hand_over(dossier: Dossier, now: datetime.datetime) -> None:
+    """A dossier received for another commune's agency: the electronic dossier is that
+    agency's at once (its steps), the paper one is due there one working day after reception
+    (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
+    competent = dossier.competent_agency
+    if not dossier.procedure.boundary_free or competent is None:
+        return
+    receiving = dossier.agency
+    if competent.pk in (receiving.pk, receiving.parent_id):
+        return
+    usual = dossier.procedure.agencies.filter(pk=receiving.pk).exists()
+    if usual and dossier.competence_commune_id is None:
+        return  # received where the catalogue lists it, for its usual agency: no crossing
+    PaperHandOver.objects.update_or_create(
+        dossier=dossier,
+        defaults={
+            "from_agency": receiving,
+            "to_agency": competent,
+            "due_at": engine.add_working_time(
+                _calendar(dossier), now, HOURS_PER_WORKING_DAY
+            ).due_at,
+            "handed_at": None,
+            "handed_by": None,
+        },
+    )
 
 
 FEE_NOT_OF_VERSION = _("Khoản phí, lệ phí đã chọn không thuộc thủ tục của hồ sơ này.")
@@ -1096,7 +1234,11 @@ def dossier_receive(
 
     The fee lines that apply are chosen now (``fees``; the defaults when None) and stored
     on the dossier as they are in the catalogue today.
+
+    The dossier gets its code now: the e-ID of the agency that settles it and the day of
+    receipt (docs/legal.md#dossier-code); the event keeps the submission reference it had.
     """
+    received: dict[str, Any] = {}
 
     def before(locked: Dossier) -> None:
         _apply_fee_lines(locked, fees)
@@ -1121,7 +1263,9 @@ def dossier_receive(
                 dossier=locked,
                 order=index,
                 name=step.name,
-                agency=_resolve_step_agency(locked, step.agency, index),
+                agency=_resolve_step_agency(
+                    locked, step.agency, index, last=len(process) > 1 and index == len(process)
+                ),
                 department=step.department,
                 budget_hours=step.budget_hours,
             )
@@ -1136,6 +1280,13 @@ def dossier_receive(
             )
         ]
         DossierStep.objects.bulk_create(steps)
+        # The code: the e-ID of the agency that settles the dossier and the day of receipt,
+        # from that agency's daily counter (docs/legal.md#dossier-code).
+        handling = _handling_agency(locked, steps)
+        locked.competent_agency = handling
+        received["submission_reference"] = locked.code or ""
+        locked.code = next_code(agency=handling, day=timezone.localdate(now))
+        _paper_hand_over(locked, now)
         first = locked.steps.order_by("order").first()
         if first is not None and first.agency_id == locked.agency_id and len(steps) > 1:
             # Reception itself is the one-stop section's first step.
@@ -1143,7 +1294,14 @@ def dossier_receive(
         else:
             locked.current_step = None
 
-    return _run(dossier, action="receive", actor=actor, note=note, before=before)
+    return _run(
+        dossier,
+        action="receive",
+        actor=actor,
+        note=note,
+        before=before,
+        after=lambda _d: {**received, "code": _d.code},
+    )
 
 
 def _start_step(
@@ -1492,23 +1650,64 @@ def dossier_return(*, dossier: Dossier, actor: User, note: str = "") -> Dossier:
     return _run(dossier, action="return_result", actor=actor, note=note, before=before)
 
 
+@transaction.atomic
+def dossier_record_paper_hand_over(
+    *, dossier: Dossier, actor: User, note: str = ""
+) -> PaperHandOver:
+    """The receiving clerk records that the paper dossier went to the competent agency
+    (docs/legal.md#receipt-regardless-of-administrative-boundaries). Not a transition: it is
+    logged in the history with the state unchanged, late or not against its due moment."""
+    locked = _locked(dossier)
+    if not perms.can_receive(locked, actor):
+        if not Dossier.objects.for_user(actor).filter(pk=locked.pk).exists():
+            raise DossierNotFound()
+        raise DossierError(
+            _("Chỉ cán bộ một cửa của nơi tiếp nhận ghi nhận việc chuyển hồ sơ giấy.")
+        )
+    hand_over = PaperHandOver.objects.select_for_update().filter(dossier=locked).first()
+    if hand_over is None:
+        raise TransitionConflict(_("Hồ sơ này không phải chuyển hồ sơ giấy cho cơ quan khác."))
+    if hand_over.handed_at is not None:
+        raise TransitionConflict(_("Hồ sơ giấy đã được chuyển trước đó."))
+    now = _now()
+    hand_over.handed_at = now
+    hand_over.handed_by = actor
+    hand_over.note = (note or "").strip()[:300]
+    hand_over.save(update_fields=["handed_at", "handed_by", "note"])
+    _log(
+        locked,
+        action="record_paper_hand_over",
+        from_state=locked.state,
+        actor=actor,
+        note=hand_over.note,
+        data={
+            "to_agency": hand_over.to_agency_id,
+            "due_at": hand_over.due_at.isoformat(),
+            "late": now > hand_over.due_at,
+        },
+    )
+    return hand_over
+
+
 def close_unsupplemented(*, now: datetime.datetime | None = None) -> int:
-    """Closes dossiers whose reception supplement went unanswered for 15 working days."""
+    """Closes dossiers whose reception supplement went unanswered past their own deadline:
+    each dossier's ``supplement_deadline``, set at the request from its procedure version's
+    wait (docs/legal.md#closure-of-an-unsupplemented-dossier)."""
     now = now or _now()
     closed = 0
-    pks = list(
+    rows = list(
         Dossier.objects.filter(
             state=State.SUPPLEMENT_REQUESTED, supplement_deadline__lt=now
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "version__supplement_wait_days")
     )
-    for pk in pks:
+    for pk, days in rows:
         with transaction.atomic():
             try:
                 _run(
                     Dossier(pk=pk),
                     action="close_unsupplemented",
                     actor=None,
-                    note=_("Quá 15 ngày làm việc không bổ sung hồ sơ."),
+                    note=_("Quá %(days)s ngày làm việc không bổ sung hồ sơ.") % {"days": days},
                     before=lambda d: setattr(
                         d, "closed_reason", _("Không bổ sung hồ sơ trong thời hạn.")
                     ),

@@ -289,6 +289,14 @@ _DECLARED = (
         _S + "dossier_record_payment",
         transition=False,
     ),
+    Verb(
+        "record_paper_hand_over",
+        STAFF,
+        _("Ghi nhận đã chuyển hồ sơ giấy"),
+        _("Chuyển hồ sơ giấy cho cơ quan giải quyết"),
+        _S + "dossier_record_paper_hand_over",
+        transition=False,
+    ),
 )
 
 VERBS: dict[str, Verb] = {verb.name: verb for verb in _DECLARED}

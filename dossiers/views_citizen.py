@@ -68,7 +68,7 @@ def start(request: HttpRequest, procedure_code: str) -> HttpResponse:
         version = services.version_in_force(procedure)
     except DossierError as exc:
         unavailable = str(exc.message)
-    agencies = procedure.agencies.current().order_by("name")
+    agencies = services.receiving_centres(procedure).current()
     if unavailable is None and not agencies.exists():
         unavailable = _(
             "Thủ tục này chưa có nơi tiếp nhận hồ sơ trực tuyến; vui lòng liên hệ Bộ phận Một cửa."
@@ -349,7 +349,7 @@ def submit(request: HttpRequest, ref: str) -> HttpResponse:
     messages.success(
         request,
         _("Đã nộp hồ sơ. Mã hồ sơ của bạn là %(code)s; hãy ghi lại để tra cứu.")
-        % {"code": dossier.code},
+        % {"code": dossier.code_label},
     )
     return redirect("dossiers:detail", ref=dossier.ref)
 
@@ -463,7 +463,9 @@ def withdraw(request: HttpRequest, ref: str) -> HttpResponse:
                 add_service_error(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
+                messages.success(
+                    request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code_label}
+                )
                 return redirect("dossiers:detail", ref=dossier.ref)
         else:
             status = 400

@@ -267,7 +267,7 @@ def record_payment(request: HttpRequest, ref: str) -> HttpResponse:
                 "Không ghi nhận được khoản nộp cho hồ sơ %(code)s: hồ sơ không còn phí, lệ phí "
                 "phải nộp, hoặc việc này không thuộc nhiệm vụ của bạn."
             )
-            % {"code": found.code},
+            % {"code": found.code_label},
         )
         return redirect("staff:dossier", ref=found.ref)
     form = RecordPaymentForm(request.POST if request.method == "POST" else None)
@@ -297,7 +297,7 @@ def record_payment(request: HttpRequest, ref: str) -> HttpResponse:
                     % {
                         "amount": vnd(payment.amount),
                         "number": payment.receipt_number,
-                        "code": found.code,
+                        "code": found.code_label,
                     },
                 )
                 return redirect("staff:dossier", ref=found.ref)
@@ -354,7 +354,7 @@ def action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
                 "Không thể thực hiện “%(action)s” với hồ sơ %(code)s lúc này: hồ sơ đang ở "
                 "trạng thái “%(state)s”, hoặc thao tác này không thuộc nhiệm vụ của bạn."
             )
-            % {"action": label, "code": found.code, "state": found.get_state_display()},  # type: ignore[attr-defined]
+            % {"action": label, "code": found.code_label, "state": found.get_state_display()},  # type: ignore[attr-defined]
         )
         return redirect("staff:dossier", ref=found.ref)
     form, extra = _action_form(verb, found, user, request)
@@ -377,7 +377,7 @@ def action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
                 messages.success(
                     request,
                     _("Đã thực hiện “%(action)s” với hồ sơ %(code)s.")
-                    % {"action": label, "code": found.code},
+                    % {"action": label, "code": found.code_label},
                 )
                 return redirect("staff:dossier", ref=found.ref)
     context = {
@@ -531,7 +531,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                         "Đã đăng ký hồ sơ %(code)s cho ông/bà %(name)s. Kiểm tra hồ sơ rồi "
                         "bấm “Tiếp nhận” để in giấy tiếp nhận và hẹn trả kết quả."
                     )
-                    % {"code": registered.code, "name": registered.applicant_name},
+                    % {"code": registered.code_label, "name": registered.applicant_name},
                 )
                 return redirect("staff:dossier", ref=registered.ref)
     context.update(

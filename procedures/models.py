@@ -52,6 +52,14 @@ class ExclusionKind(models.TextChoices):
     OTHER = "other", _("Thời gian khác không tính vào thời hạn giải quyết")
 
 
+class CompetenceRule(models.TextChoices):
+    """Which commune's agency settles a dossier (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
+
+    FIXED = "fixed", _("cơ quan cố định của quy trình")
+    RESIDENCE = "residence", _("nơi cư trú của người yêu cầu")
+    PROPERTY_LOCATION = "property_location", _("nơi có đất, tài sản")
+
+
 class OnlineLevel(models.TextChoices):
     FULL = "full", _("Toàn trình")
     PARTIAL = "partial", _("Một phần")
@@ -102,10 +110,38 @@ class Procedure(models.Model):
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
     search_text = models.TextField(editable=False, default="")
 
+    # --- Receipt regardless of administrative boundaries -----------------------------------
+    # docs/legal.md#receipt-regardless-of-administrative-boundaries: the province lists, by a
+    # decision, the procedures any of its one-stop centres may receive; the competent agency
+    # is then chosen by the procedure's rule from the commune the dossier names.
+    boundary_free = models.BooleanField(
+        _("tiếp nhận không phụ thuộc địa giới hành chính"),
+        default=False,
+        help_text=_("Mọi Trung tâm Phục vụ hành chính công trong tỉnh đều tiếp nhận hồ sơ."),
+    )
+    boundary_free_decision = models.CharField(
+        _("quyết định công bố danh mục"),
+        max_length=200,
+        blank=True,
+        help_text=_("Số, ngày của quyết định của tỉnh, ví dụ 2095/QĐ-UBND ngày 31/10/2025."),
+    )
+    competence_rule = models.CharField(
+        _("cơ quan có thẩm quyền xác định theo"),
+        max_length=20,
+        choices=CompetenceRule.choices,
+        default=CompetenceRule.FIXED,
+    )
+
     class Meta:
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
         ordering = ["field__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(boundary_free=False) | ~Q(boundary_free_decision=""),
+                name="boundary_free_has_its_decision",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
@@ -117,6 +153,23 @@ class Procedure(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        if self.boundary_free and not self.boundary_free_decision.strip():
+            raise ValidationError(
+                {
+                    "boundary_free_decision": _(
+                        "Ghi số, ngày quyết định của tỉnh công bố thủ tục được tiếp nhận không "
+                        "phụ thuộc địa giới hành chính."
+                    )
+                },
+                code="decision_required",
+            )
+
+    @property
+    def competence_by_commune(self) -> bool:
+        """Is the competent agency the People's Committee of a commune the dossier names?"""
+        return self.competence_rule != CompetenceRule.FIXED
 
     def version_in_force(self, on: datetime.date | None = None) -> "ProcedureVersion | None":
         on = on or timezone.localdate()
@@ -198,6 +251,24 @@ class ProcedureVersion(models.Model):
         help_text=_("Điều, khoản của văn bản, ví dụ: Luật Hộ tịch 2014, Điều 25 khoản 2."),
     )
 
+    # --- Closure of an unsupplemented dossier ----------------------------------------------
+    # docs/legal.md#closure-of-an-unsupplemented-dossier: how long a dossier may wait for the
+    # supplement asked at reception, and the text that sets it for this procedure.
+    supplement_wait_days = models.PositiveSmallIntegerField(
+        _("thời hạn bổ sung hồ sơ (ngày làm việc)"),
+        default=15,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Quá thời hạn này mà người nộp không bổ sung, hồ sơ được đóng (từ chối tiếp nhận)."
+        ),
+    )
+    supplement_wait_basis = models.CharField(
+        _("căn cứ thời hạn bổ sung"),
+        max_length=300,
+        blank=True,
+        help_text=_("Văn bản, điều khoản quy định thời hạn; để trống: mặc định của hệ thống."),
+    )
+
     class Meta:
         verbose_name = _("phiên bản thủ tục")
         verbose_name_plural = _("phiên bản thủ tục")
@@ -233,6 +304,10 @@ class ProcedureVersion(models.Model):
     def statutory_limit_hours(self) -> int:
         """The shorter of the channel limits: the step budgets must fit into either."""
         return min(self.limit_hours_direct, self.limit_hours_online)
+
+    @property
+    def supplement_wait_hours(self) -> int:
+        return self.supplement_wait_days * HOURS_PER_WORKING_DAY
 
     def limit_hours_for(self, *, online: bool) -> int:
         return self.limit_hours_online if online else self.limit_hours_direct

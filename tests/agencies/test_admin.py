@@ -46,7 +46,7 @@ def test_the_agency_page_lists_its_departments(admin_client):
 def test_an_administrator_adds_an_agency_with_a_department(admin_client):
     load_units()
     data = {
-        "code": "000.26041.TB.H75",
+        "code": "H75.26041",
         "name": "Ủy ban nhân dân phường Trấn Biên",
         "short_name": "UBND Trấn Biên",
         "kind": AgencyKind.COMMUNE_COMMITTEE,
@@ -67,7 +67,7 @@ def test_an_administrator_adds_an_agency_with_a_department(admin_client):
     response = admin_client.post(reverse("admin:agencies_agency_add"), data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    agency = Agency.objects.get(code="000.26041.TB.H75")
+    agency = Agency.objects.get(code="H75.26041")
     assert agency.commune_id == 26041
     assert [d.name for d in agency.departments.all()] == ["Bộ phận Tư pháp – Hộ tịch"]
 

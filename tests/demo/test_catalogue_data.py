@@ -136,7 +136,7 @@ def province() -> dict[str, Any]:
     centre = AgencyFactory.create(centre=True, code="000.00.01.H75")
     communes = [
         AgencyFactory.create(
-            code=f"000.2604{i}.TT.H75",
+            code=f"H75.2604{i}.01",
             kind=AgencyKind.COMMUNE_CENTRE,
             name=f"Trung tâm PVHCC phường {i}",
         )

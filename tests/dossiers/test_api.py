@@ -91,9 +91,13 @@ def test_the_whole_lifecycle_through_the_api(world):
     submitted = act(world["citizen"], ref, "submit")
     assert submitted.status_code == 200, submitted.content
     code = submitted.json()["code"]
-    assert code == "000.00.01.H75-250303-0001"
+    assert code == "000.00.01.H75-250303-0001"  # the submission reference, the centre's
 
-    assert act(world["clerk"], code, "receive").status_code == 200
+    received = act(world["clerk"], code, "receive")
+    assert received.status_code == 200
+    # Reception gives the code: the e-ID of Sở Tư pháp, which settles it, and the day.
+    code = received.json()["code"]
+    assert code == "000.00.12.H75-250303-0001"
     assert act(world["clerk"], code, "hand_over").status_code == 200
     # A grant without its result document is refused, as on the staff page.
     no_result = act(world["specialist"], code, "propose", decision="granted")

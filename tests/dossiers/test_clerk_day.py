@@ -355,9 +355,9 @@ def test_a_simple_action_is_confirmed_on_the_dossier_page_itself(
 
     # The dialog's form: one POST, back on the dossier page with the success message.
     response = client.post(url("action", dossier.ref, action), {"note": ""}, follow=True)
+    dossier.refresh_from_db()  # reception gives the dossier its code: the page moves to it
     assert response.redirect_chain == [(url("dossier", dossier.ref), 302)]
     assert any("Đã thực hiện" in m for m in messages_of(response))
-    dossier.refresh_from_db()
     assert dossier.state == target
     assert events_of(dossier)[-1] == action
 

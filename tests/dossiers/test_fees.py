@@ -104,8 +104,8 @@ def test_the_clerk_chooses_the_reduced_rate_and_copies_on_the_receive_page(clien
         {"phi_nhom_1": str(fees.reduced.pk), f"so_luong_{fees.copy.pk}": "2", "note": ""},
         follow=True,
     )
+    dossier.refresh_from_db()  # reception gives the dossier its code: the page moves to it
     assert response.redirect_chain[-1][0] == staff_url("dossier", dossier.ref)
-    dossier.refresh_from_db()
     assert dossier.state == State.RECEIVED
     assert lines_of(dossier) == [
         (fees.reduced.name, 100_000, 1),
