@@ -77,9 +77,12 @@ def letters_follow_deadline(dossier: Dossier) -> int:
         .select_related("agency")
         .select_for_update()
     )
+    assert dossier.due_at is not None
+    stale: list[str] = []
     for letter in drafts:
         issue_by, extension = _letter_dates(dossier, letter.agency)
-        old_pdf = letter.draft_pdf.name
+        if letter.draft_pdf.name:
+            stale.append(letter.draft_pdf.name)
         letter.original_due_at = dossier.due_at
         letter.issue_by = issue_by
         letter.proposed_due_at = extension.due_at
@@ -96,9 +99,14 @@ def letters_follow_deadline(dossier: Dossier) -> int:
                 "render_attempts",
             ]
         )
-        if old_pdf:
-            storage = letter.draft_pdf.storage
-            transaction.on_commit(lambda name=old_pdf, store=storage: store.delete(name))
+    if stale:
+        storage = ApologyLetter._meta.get_field("draft_pdf").storage  # type: ignore[attr-defined]
+
+        def delete_stale() -> None:
+            for name in stale:
+                storage.delete(name)
+
+        transaction.on_commit(delete_stale)
     return len(drafts)
 
 
