@@ -163,7 +163,9 @@ def test_a_representative_files_with_the_authorisation_and_everyone_sees_who_fil
     services.dossier_receive(dossier=dossier, actor=world.clerk)
     receipt = render.render_html("01", contexts.slip_context(dossier, "01"))
     assert PRINCIPAL in receipt
-    assert f"Người được ủy quyền nộp hồ sơ: {world.citizen.full_name}" in receipt
+    # Form 01 names who actually filed, on behalf of whom (docs/legal.md#forms-01-to-06).
+    assert f'Người nộp hồ sơ: <span class="value">{world.citizen.full_name}</span>' in receipt
+    assert f"nộp thay cho {PRINCIPAL}" in receipt
     assert "Giấy ủy quyền số 12/2025" in receipt
 
 
