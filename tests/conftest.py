@@ -82,6 +82,79 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group("celery_worker"))
 
 
+def _serialized_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        marker is not None
+        and marker.kwargs.get("transaction")
+        and marker.kwargs.get("serialized_rollback")
+    )
+
+
+def _order_transactional(items: list[pytest.Item]) -> None:
+    """Among the transactional tests (pytest-django has put them after the others), those
+    that reload the database's serialized contents (``serialized_rollback``: the browser and
+    schema tests) run first. A plain transactional test's teardown flushes the tables and
+    re-creates content types and permissions with new ids; a serialized test after it would
+    reload the old rows beside them and fail on their unique keys. After the serialized tests
+    (whose teardown does not re-create them) ``_content_types_present`` puts them back."""
+    first = next((i for i, item in enumerate(items) if _transactional(item)), None)
+    if first is None:
+        return
+    tail = items[first:]
+    transactional = [item for item in tail if _transactional(item)]
+    if len(transactional) != len(tail):  # non-db tests after them: keep them last
+        rest = [item for item in tail if not _transactional(item)]
+    else:
+        rest = []
+    transactional.sort(key=lambda item: not _serialized_transactional(item))
+    items[first:] = [*transactional, *rest]
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    fixtures = getattr(item, "fixturenames", [])
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+class _TransactionalOrder:
+    """Runs after pytest-django's own ordering (and so apart from the tryfirst hook above)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        _order_transactional(items)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_TransactionalOrder(), "motcua-transactional-order")
+
+
+@pytest.fixture(autouse=True)
+def _content_types_present(request: pytest.FixtureRequest) -> None:
+    """A plain transactional test after a serialized one finds the tables flushed without
+    content types and permissions (Django re-creates them only after a plain flush): they are
+    created again, as ``migrate`` would."""
+    item = request.node
+    if not _transactional(item) or _serialized_transactional(item):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
+
+    if ContentType.objects.exists():
+        return
+    ContentType.objects.clear_cache()
+    for config in apps.get_app_configs():
+        create_contenttypes(config, verbosity=0)
+        create_permissions(config, verbosity=0)
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """A Redis server that answers: REDIS_URL. Skipped without one, failed in CI."""
