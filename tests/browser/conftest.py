@@ -111,3 +111,18 @@ def give_second_factor(page: Page, user: "object") -> None:
         page.goto("/tai-khoan/dang-nhap/ma-xac-thuc/")
     page.get_by_label("Mã xác thực").fill(current_code(user))  # type: ignore[arg-type]
     page.locator("main").get_by_role("button", name="Xác nhận").click()
+
+
+def received_code(page: Page, submitted: str) -> str:
+    """After "Tiếp nhận": the code the dossier now carries (given at receipt, with the settling
+    agency's e-ID, docs/legal.md#dossier-code), as the success message names it. The
+    reference of the submission still finds the dossier."""
+    from playwright.sync_api import expect
+
+    from dossiers.models import Dossier
+
+    message = page.locator(".message.success")
+    expect(message).to_contain_text("“Tiếp nhận” với hồ sơ")
+    code = str(Dossier.objects.get(submission_reference=submitted).code)
+    expect(message).to_contain_text(f"“Tiếp nhận” với hồ sơ {code}.")
+    return code
