@@ -159,7 +159,9 @@ def test_the_head_issues_the_letter_and_the_citizen_downloads_it(
     section.scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / "apology-5-citizen-dossier-1280.png", full_page=True)
     with page.expect_download() as download:
-        section.get_by_role("link", name=re.compile(r"^Tải phiếu 01/PXL-\w+ \(PDF\)$")).click()
+        number = ApologyLetter.objects.get(dossier=dossier).number_label
+        assert re.fullmatch(r"01/PXL-\w+", number), number
+        section.get_by_role("link", name=f"Tải phiếu {number} (PDF)").click()
     assert download.value.suggested_filename == f"{dossier.code}-phieu-xin-loi.pdf"
     text = pdf_text(Path(download.value.path()).read_bytes())
     assert "VĂN BẢN XIN LỖI" in text

@@ -177,10 +177,7 @@ def test_every_demo_procedure_lives_its_whole_life_in_the_browser(people, tmp_pa
         clerk = _one("clerk", agency_id=dossier.agency_id)
         clerk_page = people.page_of(clerk)
         _open(clerk_page, code)
-        clerk_page.locator(".staff-actions").get_by_role(
-            "link", name="Tiếp nhận", exact=True
-        ).click()
-        clerk_page.get_by_role("dialog").get_by_role("button", name="Xác nhận: Tiếp nhận").click()
+        _act(clerk_page, "Tiếp nhận", None)
         code = received_code(clerk_page, code)
         _act(clerk_page, "Chuyển xử lý", code)
 
