@@ -187,7 +187,7 @@ def test_the_receiving_clerk_lists_and_records_the_paper_hand_overs(
         # The list's queries do not grow with its rows.
         with django_assert_max_num_queries(12):
             page = client.get(url).content.decode()
-        assert "3 hồ sơ giấy chờ chuyển" in page
+        assert "Hồ sơ giấy chờ chuyển: 3" in page
         for dossier in filed:
             assert dossier.code in page
         assert page.count("Quá hạn") >= 3  # due Tuesday 09:00, now 10:00
@@ -202,14 +202,14 @@ def test_the_receiving_clerk_lists_and_records_the_paper_hand_overs(
         other = StaffFactory(agency=a["centre"], role="clerk")
         client.force_login(other)
         assert client.post(record, {"note": "x"}).status_code == 404
-        assert "hồ sơ giấy chờ chuyển" in client.get(url).content.decode()
+        assert "Hồ sơ giấy chờ chuyển: 0" in client.get(url).content.decode()
         assert filed[0].code not in client.get(url).content.decode()
 
         client.force_login(b["clerk"])
         done = client.post(record, {"note": "Giao cho văn thư UBND"}, follow=True)
         text = done.content.decode()
         assert f"Đã ghi nhận chuyển hồ sơ giấy {filed[0].code}" in text
-        assert "2 hồ sơ giấy chờ chuyển" in text and record not in text
+        assert "Hồ sơ giấy chờ chuyển: 2" in text and record not in text
         again = client.post(record, follow=True).content.decode()
         assert "Hồ sơ giấy đã được chuyển trước đó." in again
         history = client.get(reverse("staff:dossier", args=[filed[0].code])).content.decode()
