@@ -404,7 +404,7 @@ def _paper_verb() -> verbs.Verb:
 
 
 def _clerk_only(user: User) -> None:
-    if not roles.is_clerk(user):
+    if not roles.hands_over_paper(user):
         raise PermissionDenied(_("Trang này dành cho cán bộ một cửa."))
 
 
@@ -427,14 +427,16 @@ def paper_hand_overs(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/staff/paper_hand_overs.html", context)
 
 
-@staff_required
+@login_required
 @require_http_methods(["POST"])
 def record_paper_hand_over(request: HttpRequest, ref: str) -> HttpResponse:
     """One row's button: the verb ``record_paper_hand_over`` with its form (dossiers/verbs.py).
-    A dossier the clerk may not see, or not of their centre's list, answers 404."""
+    A dossier the person may not see, or one they see but whose paper is not theirs to hand
+    over, answers 404, like a missing one."""
     user = _user(request)
-    _clerk_only(user)
     found = selectors_staff.staff_dossier_or_404(user, ref)
+    if not roles.hands_over_paper(user):
+        raise Http404(_("Không tìm thấy hồ sơ."))
     verb = _paper_verb()
     form_class = verb.form_class
     assert form_class is not None
