@@ -249,7 +249,9 @@ class CompetenceFieldsMixin(forms.Form):
     competence_fields = ("competence_commune", "competence_address")
 
     def add_competence_fields(self, procedure: Procedure, communes: QuerySet[Commune]) -> None:
-        self.competence_rule = procedure.competence_rule if asks_competence_commune(procedure) else ""
+        self.competence_rule = (
+            procedure.competence_rule if asks_competence_commune(procedure) else ""
+        )
         if not self.competence_rule:
             return
         labels = COMPETENCE_LABELS[CompetenceRule(self.competence_rule)]

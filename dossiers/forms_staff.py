@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_phone, validate_national_id, validate_phone
+from agencies.models import Commune
 from dossiers.forms import CompetenceFieldsMixin, add_service_error
 from dossiers.forms_actions import UPLOAD_ACCEPT, UPLOAD_HELP, note_field
-from agencies.models import Commune
 from dossiers.models import ReturnChannel, State
 from dossiers.selectors_staff import SORT_CHOICES, Deadline
 from procedures.models import Component, Procedure

@@ -17,7 +17,12 @@ from rest_framework.test import APIClient
 from dossiers.models import Dossier, PaperHandOver
 from procedures.models import CompetenceRule, Procedure, ProcedureVersion
 from tests.dossiers.factories import make_pdf_upload
-from tests.dossiers.test_codes_and_competence import _boundary_free, _commune, _commune_procedure, _filed
+from tests.dossiers.test_codes_and_competence import (
+    _boundary_free,
+    _commune,
+    _commune_procedure,
+    _filed,
+)
 from tests.factories import CitizenFactory, CommuneFactory, ProcedureVersionFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +229,9 @@ def test_the_api_records_the_paper_hand_over_through_the_same_verb(communes):
     a, b = communes
     procedure, _version, component = _boundary_free(a, CompetenceRule.RESIDENCE)
     with time_machine.travel(MONDAY_0900, tick=False):
-        dossier = _filed(procedure, component, b["centre"], b["clerk"], competence_commune=a["commune"])
+        dossier = _filed(
+            procedure, component, b["centre"], b["clerk"], competence_commune=a["commune"]
+        )
     api = APIClient()
     _, token = AuthToken.objects.create(user=b["clerk"])
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -299,6 +306,6 @@ def test_the_administrator_sets_a_versions_supplement_wait(admin_client):
     )
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    version = ProcedureVersion.objects.get(pk=version.pk)
-    assert version.supplement_wait_days == 5
-    assert version.supplement_wait_basis == "Quyết định công bố thủ tục của tỉnh"
+    stored = ProcedureVersion.objects.get(pk=version.pk)
+    assert stored.supplement_wait_days == 5
+    assert stored.supplement_wait_basis == "Quyết định công bố thủ tục của tỉnh"
