@@ -38,6 +38,10 @@ class TemplateRoles:
         return self._ask(predicates.may_read_tracking_book)
 
     @cached_property
+    def hands_over_paper(self) -> bool:
+        return self._ask(predicates.hands_over_paper)
+
+    @cached_property
     def may_read_access_log(self) -> bool:
         return self._ask(predicates.may_read_access_log)
 

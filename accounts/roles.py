@@ -126,6 +126,12 @@ def may_read_access_log(user: "User") -> bool:
     return user.is_superuser or is_supervisor(user) or is_catalogue_admin(user)
 
 
+def hands_over_paper(user: "User") -> bool:
+    """Records that a paper dossier received for another commune's agency went there: the
+    one-stop clerk (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
+    return is_clerk(user)
+
+
 def may_read_tracking_book(user: "User") -> bool:
     """Keeps and reads the one-stop section's tracking book (form 07): its clerks and heads,
     and the centre's supervisors."""

@@ -65,9 +65,12 @@ def lookup(queryset: QuerySet[Dossier], ref: str) -> Dossier:
         raise NotFound(_("Không tìm thấy hồ sơ.")) from exc
 
 
-# Every verb a person takes, the citizen's and the staff's (the beat's are nobody's).
+# Every verb a person takes, the citizen's and the staff's (the beat's are nobody's): the
+# transitions, and the records that declare their input form (the paper hand-over).
 API_VERBS = tuple(
-    name for name, verb in verbs.VERBS.items() if verb.by != verbs.SYSTEM and verb.transition
+    name
+    for name, verb in verbs.VERBS.items()
+    if verb.by != verbs.SYSTEM and (verb.transition or verb.form)
 )
 
 
@@ -223,7 +226,9 @@ class DossierViewSet(
             raise DossierNotFound(_("Không có thao tác này."))
         user: User = request.user  # type: ignore[assignment]
         # Allowed first, as the page asks first: a refused verb is refused whatever the body.
-        services.check_allowed(dossier, user, verb)
+        # A verb that is no transition asks in its service, under the lock, as the page does.
+        if declared.transition:
+            services.check_allowed(dossier, user, verb)
         if not isinstance(request.data, Mapping):
             raise ValidationError(
                 {"non_field_errors": [_("Dữ liệu gửi lên phải là một đối tượng.")]}

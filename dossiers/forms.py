@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.validators import normalize_phone, validate_national_id, validate_phone
-from agencies.models import Agency
+from agencies.models import Agency, AgencyKind, Commune
 from core.errors import DossierError
 from dossiers.forms_actions import WithdrawForm
 from dossiers.models import Dossier, FilingCapacity, ReturnChannel
 from dossiers.selectors import normalise_code
 from dossiers.uploads import ALLOWED_LABEL, ALLOWED_TYPES, MAX_UPLOAD_BYTES
-from procedures.models import Component
+from procedures.models import CompetenceRule, Component, Procedure
 
 # Profile fields → the dossier's applicant snapshot fields.
 PROFILE_FIELDS = {
@@ -193,8 +193,103 @@ class DossierDetailsForm(forms.Form):
         return {key: self.cleaned_data[field] for field, key in REPRESENTATIVE_FIELDS.items()}
 
 
-class DossierStartForm(DossierDetailsForm):
-    """The first save of a dossier: the details above and where to file it."""
+# What the filing pages ask of a procedure received regardless of administrative boundaries,
+# by its competence rule (docs/legal.md#receipt-regardless-of-administrative-boundaries).
+COMPETENCE_LABELS = {
+    CompetenceRule.RESIDENCE: {
+        "commune": _("Xã, phường nơi cư trú"),
+        "address": _("Địa chỉ nơi cư trú"),
+        "commune_required": _(
+            "Chọn xã, phường nơi người yêu cầu cư trú: cơ quan giải quyết là của xã đó."
+        ),
+        "address_required": _("Nhập địa chỉ nơi cư trú (số nhà, đường, thôn, ấp, tổ dân phố)."),
+        "help": _(
+            "Thủ tục được tiếp nhận không phụ thuộc địa giới hành chính: mọi Trung tâm Phục vụ "
+            "hành chính công trong tỉnh tiếp nhận hồ sơ; Ủy ban nhân dân xã, phường nơi "
+            "cư trú giải quyết."
+        ),
+    },
+    CompetenceRule.PROPERTY_LOCATION: {
+        "commune": _("Xã, phường nơi có đất, tài sản"),
+        "address": _("Địa chỉ nơi có đất, tài sản"),
+        "commune_required": _(
+            "Chọn xã, phường nơi có đất, tài sản: cơ quan giải quyết là của xã đó."
+        ),
+        "address_required": _("Nhập địa chỉ nơi có đất, tài sản (số nhà, đường, thôn, ấp)."),
+        "help": _(
+            "Thủ tục được tiếp nhận không phụ thuộc địa giới hành chính: mọi Trung tâm Phục vụ "
+            "hành chính công trong tỉnh tiếp nhận hồ sơ; Ủy ban nhân dân xã, phường nơi "
+            "có đất, tài sản giải quyết."
+        ),
+    },
+}
+
+
+def asks_competence_commune(procedure: Procedure) -> bool:
+    """Does filing this procedure ask which commune settles it (and the address there)?"""
+    return procedure.boundary_free and procedure.competence_by_commune
+
+
+def competence_communes(provinces: Any) -> QuerySet[Commune]:
+    """The communes of the province(s) whose People's Committee is on the system, by name:
+    the ones the routing can send a dossier to (``dossiers.services._competence``)."""
+    committees = Agency.objects.current().filter(
+        kind=AgencyKind.COMMUNE_COMMITTEE, commune_id__isnull=False, province__in=provinces
+    )
+    return Commune.objects.filter(
+        province__in=provinces, code__in=committees.values("commune_id")
+    ).order_by("name", "code")
+
+
+class CompetenceFieldsMixin(forms.Form):
+    """The commune and the address the procedure's competence rule reads, added only for a
+    procedure received regardless of administrative boundaries whose settling agency is a
+    commune's (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
+
+    competence_fields = ("competence_commune", "competence_address")
+
+    def add_competence_fields(self, procedure: Procedure, communes: QuerySet[Commune]) -> None:
+        self.competence_rule = (
+            procedure.competence_rule if asks_competence_commune(procedure) else ""
+        )
+        if not self.competence_rule:
+            return
+        labels = COMPETENCE_LABELS[CompetenceRule(self.competence_rule)]
+        self.competence_help = labels["help"]
+        self.fields["competence_commune"] = forms.ModelChoiceField(
+            label=labels["commune"],
+            queryset=communes,
+            empty_label=_("— Chọn xã, phường —"),
+            error_messages={
+                "required": labels["commune_required"],
+                "invalid_choice": _(
+                    "Xã, phường đã chọn không thuộc tỉnh của nơi tiếp nhận hoặc chưa có cơ "
+                    "quan giải quyết trên hệ thống; hãy chọn đúng xã, phường."
+                ),
+            },
+        )
+        self.fields["competence_address"] = forms.CharField(
+            label=labels["address"],
+            max_length=255,
+            error_messages={"required": labels["address_required"]},
+        )
+
+    def competence_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.competence_fields if name in self.fields]
+
+    def competence(self) -> dict[str, Any]:
+        """What the filing services take (``competence_commune``, ``competence_address``)."""
+        if not getattr(self, "competence_rule", ""):
+            return {}
+        return {
+            "competence_commune": self.cleaned_data["competence_commune"],
+            "competence_address": self.cleaned_data["competence_address"].strip(),
+        }
+
+
+class DossierStartForm(CompetenceFieldsMixin, DossierDetailsForm):
+    """The first save of a dossier: the details above, where to file it and, for a procedure
+    received regardless of administrative boundaries, the commune that settles it."""
 
     field_order = ["agency"]
 
@@ -204,9 +299,20 @@ class DossierStartForm(DossierDetailsForm):
         empty_label=None,
     )
 
-    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agencies: QuerySet[Agency],
+        procedure: Procedure | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.competence_rule = ""
+        if procedure is not None:
+            self.add_competence_fields(
+                procedure, competence_communes(agencies.values("province_id"))
+            )
 
 
 class AuthorisationUploadForm(forms.Form):

@@ -429,6 +429,18 @@ class ConfirmPaymentForm(ActionForm):
         return {**super().service_kwargs(), "receipt_number": self.cleaned_data["receipt_number"]}
 
 
+class PaperHandOverForm(ActionForm):
+    """The paper dossier went to the competent agency: how, to whom, in a short note
+    (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
+
+    note = forms.CharField(
+        label=_("Ghi chú (cách chuyển, người nhận)"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class RecordPaymentForm(forms.Form):
     """The fees were paid at the counter: the receipt's number (the amount is what is due)."""
 

@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_phone, validate_national_id, validate_phone
-from dossiers.forms import add_service_error
+from agencies.models import Commune
+from dossiers.forms import CompetenceFieldsMixin, add_service_error
 from dossiers.forms_actions import UPLOAD_ACCEPT, UPLOAD_HELP, note_field
 from dossiers.models import ReturnChannel, State
 from dossiers.selectors_staff import SORT_CHOICES, Deadline
@@ -112,8 +113,10 @@ class WalkInProcedureForm(forms.Form):
         self.fields["thu_tuc"].queryset = procedures  # type: ignore[attr-defined]
 
 
-class WalkInForm(forms.Form):
-    """Step two: the citizen's details, how they get the result, one file per component."""
+class WalkInForm(CompetenceFieldsMixin, forms.Form):
+    """Step two: the citizen's details, how they get the result, one file per component and,
+    for a procedure received regardless of administrative boundaries, the commune whose
+    agency settles it (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
 
     full_name = forms.CharField(
         label=_("Họ và tên người nộp"),
@@ -177,9 +180,19 @@ class WalkInForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, components: list[Component], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        components: list[Component],
+        procedure: Procedure | None = None,
+        communes: QuerySet[Commune] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.components = components
+        self.competence_rule = ""
+        if procedure is not None and communes is not None:
+            self.add_competence_fields(procedure, communes)
         for component in components:
             self.fields[self.file_field(component)] = forms.FileField(
                 label=component.name,

@@ -92,7 +92,9 @@ def dossier_for_user_or_404(user: User, ref: str, *, own: bool = False) -> Dossi
     if own:
         visible = visible.filter(applicant_id=user.pk)
     try:
-        return visible.select_related("procedure", "agency", "version").get(_ref_lookup(ref))
+        return visible.select_related(
+            "procedure", "agency", "version", "competent_agency", "competence_commune"
+        ).get(_ref_lookup(ref))
     except (Dossier.DoesNotExist, Dossier.MultipleObjectsReturned, ValueError) as exc:
         raise Http404(_("Không tìm thấy hồ sơ.")) from exc
 

@@ -282,6 +282,8 @@ def staff_dossier_or_404(user: User, ref: str) -> Dossier:
                 "procedure",
                 "agency",
                 "version",
+                "competent_agency",
+                "competence_commune",
                 "filed_by",
                 "current_step__agency",
                 "current_step__department",
@@ -552,11 +554,20 @@ def assignable(step: DossierStep) -> QuerySet[User]:
 
 
 def procedures_received_at(user: User) -> QuerySet[Procedure]:
-    """The procedures the clerk's agency receives, for the walk-in form."""
-    if user.agency_id is None:
+    """The procedures the clerk's agency receives, for the walk-in form: those listed for it
+    and, at a one-stop centre, those its province receives regardless of administrative
+    boundaries (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
+    from dossiers.services import ONE_STOP_KINDS
+
+    agency = user.agency
+    if agency is None:
         return Procedure.objects.none()
+    received = Q(agencies=agency.pk)
+    if agency.kind in ONE_STOP_KINDS:
+        received |= Q(boundary_free=True, agencies__province_id=agency.province_id)
     return (
-        Procedure.objects.filter(agencies=user.agency_id, is_active=True)
+        Procedure.objects.filter(received, is_active=True)
+        .distinct()
         .select_related("field")
         .order_by("name")
     )
@@ -590,7 +601,7 @@ def paper_hand_overs_pending(user: User) -> QuerySet[PaperHandOver]:
         return PaperHandOver.objects.none()
     return (
         PaperHandOver.objects.filter(from_agency_id=user.agency_id, handed_at__isnull=True)
-        .select_related("dossier", "to_agency")
+        .select_related("dossier__procedure", "to_agency")
         .annotate(
             is_overdue=ExpressionWrapper(Q(due_at__lt=timezone.now()), output_field=BooleanField())
         )

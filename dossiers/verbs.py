@@ -295,6 +295,8 @@ _DECLARED = (
         _("Ghi nhận đã chuyển hồ sơ giấy"),
         _("Chuyển hồ sơ giấy cho cơ quan giải quyết"),
         _S + "dossier_record_paper_hand_over",
+        _F + "PaperHandOverForm",
+        confirm_only=True,
         transition=False,
     ),
 )

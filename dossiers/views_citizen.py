@@ -76,6 +76,7 @@ def start(request: HttpRequest, procedure_code: str) -> HttpResponse:
     form = DossierStartForm(
         request.POST or None,
         agencies=agencies,
+        procedure=procedure,
         initial={**initial_from_profile(user), "agency": agencies.first()},
     )
     status = 200
@@ -95,6 +96,7 @@ def start(request: HttpRequest, procedure_code: str) -> HttpResponse:
                     representative=form.representative(),
                     filing_capacity=form.cleaned_data["filing_capacity"],
                     note=form.cleaned_data["note"],
+                    **form.competence(),
                 )
             except DossierError as exc:
                 add_service_error(form, exc)

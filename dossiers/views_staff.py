@@ -44,6 +44,7 @@ from core.downloads import file_download
 from core.errors import DossierError, DossierNotFound, TransitionConflict
 from dossiers import permissions as perms
 from dossiers import selectors, selectors_staff, services, verbs
+from dossiers.forms import competence_communes
 from dossiers.forms_actions import ActionForm, HandOverForm, RecordPaymentForm
 from dossiers.forms_staff import (
     IdentityVerifyForm,
@@ -391,6 +392,80 @@ def action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
     return render(request, "dossiers/staff/action.html", context, status=status)
 
 
+# --- paper hand-overs ---------------------------------------------------------------------------
+
+PAPER_HAND_OVER = "record_paper_hand_over"
+
+
+def _paper_verb() -> verbs.Verb:
+    verb = verbs.get(PAPER_HAND_OVER)
+    assert verb is not None and verb.form_class is not None
+    return verb
+
+
+def _clerk_only(user: User) -> None:
+    if not roles.hands_over_paper(user):
+        raise PermissionDenied(_("Trang này dành cho cán bộ một cửa."))
+
+
+@staff_required
+@require_http_methods(["GET"])
+def paper_hand_overs(request: HttpRequest) -> HttpResponse:
+    """The paper dossiers the clerk's centre received for another commune's agency and has
+    not yet handed over, the most urgent first, overdue ones marked; a button per row
+    records the hand-over (docs/legal.md#receipt-regardless-of-administrative-boundaries)."""
+    user = _user(request)
+    _clerk_only(user)
+    verb = _paper_verb()
+    context = {
+        "hand_overs": list(selectors_staff.paper_hand_overs_pending(user)),
+        "verb": verb,
+        "label": str(verb.label),
+        "workplace": selectors_staff.workplace(user),
+        "now": timezone.now(),
+    }
+    return render(request, "dossiers/staff/paper_hand_overs.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def record_paper_hand_over(request: HttpRequest, ref: str) -> HttpResponse:
+    """One row's button: the verb ``record_paper_hand_over`` with its form (dossiers/verbs.py).
+    A dossier the person may not see, or one they see but whose paper is not theirs to hand
+    over, answers 404, like a missing one."""
+    user = _user(request)
+    found = selectors_staff.staff_dossier_or_404(user, ref)
+    if not roles.hands_over_paper(user):
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    verb = _paper_verb()
+    form_class = verb.form_class
+    assert form_class is not None
+    form = form_class(request.POST, dossier=found, user=user)
+    back = redirect("staff:paper_hand_overs")
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(str(error) for errors in form.errors.values() for error in errors),
+        )
+        return back
+    try:
+        verb.run(dossier=found, actor=user, **form.service_kwargs())
+    except DossierNotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except DossierError as exc:  # TransitionConflict too: handed over already, or not theirs
+        messages.error(request, str(exc.message))
+        return back
+    messages.success(
+        request,
+        _("Đã ghi nhận chuyển hồ sơ giấy %(code)s cho %(agency)s.")
+        % {
+            "code": found.code_label,
+            "agency": found.competent_agency.name if found.competent_agency else "",
+        },
+    )
+    return back
+
+
 # --- the walk-in counter -------------------------------------------------------------------------
 
 
@@ -496,7 +571,14 @@ def walk_in(request: HttpRequest) -> HttpResponse:
     registering = request.method == "POST" and not is_lookup
     data = request.POST if registering else None
     files = request.FILES if registering else None
-    form = WalkInForm(data, files, components=components, initial=initial)
+    form = WalkInForm(
+        data,
+        files,
+        components=components,
+        initial=initial,
+        procedure=procedure,
+        communes=competence_communes([user.agency.province_id]),  # type: ignore[union-attr]
+    )
     status = lookup_status
     if registering:
         status = 400
@@ -511,6 +593,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                     return_address=form.cleaned_data["return_address"].strip(),
                     note=form.cleaned_data["note"].strip(),
                     **form.verification(),
+                    **form.competence(),
                 )
             except ValidationError as exc:
                 _add_identity_errors(form, exc)

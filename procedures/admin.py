@@ -85,10 +85,50 @@ class ProcedureAdmin(admin.ModelAdmin):
         "is_demo",
         "is_active",
     ]
-    list_filter = ["field", "competent_agency_kind", "online_level", "is_demo", "is_active"]
+    list_filter = [
+        "field",
+        "competent_agency_kind",
+        "online_level",
+        "boundary_free",
+        "is_demo",
+        "is_active",
+    ]
     search_fields = ["code", "name"]
     filter_horizontal = ["agencies"]
     inlines = [VersionInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "name",
+                    "field",
+                    "competent_agency_kind",
+                    "agencies",
+                    "online_level",
+                    "result_type",
+                    "legal_basis",
+                    "subjects",
+                    "source_url",
+                    "is_demo",
+                    "is_active",
+                ]
+            },
+        ),
+        # docs/legal.md#receipt-regardless-of-administrative-boundaries
+        (
+            _("Tiếp nhận không phụ thuộc địa giới hành chính"),
+            {
+                "fields": ["boundary_free", "boundary_free_decision", "competence_rule"],
+                "description": _(
+                    "Thủ tục có trong danh mục do tỉnh công bố: mọi Trung tâm Phục vụ hành "
+                    "chính công trong tỉnh tiếp nhận; cơ quan giải quyết là Ủy ban nhân dân xã, "
+                    "phường theo nơi cư trú hoặc nơi có đất, tài sản mà hồ sơ ghi."
+                ),
+            },
+        ),
+    ]
 
 
 class ComponentInline(admin.TabularInline):
@@ -208,6 +248,8 @@ class ProcedureVersionForm(ModelForm):
             "verification_unit",
             "verification_mode",
             "verification_basis",
+            "supplement_wait_days",
+            "supplement_wait_basis",
             "fee_description",
             "notes",
         ]
@@ -219,9 +261,19 @@ class ProcedureVersionForm(ModelForm):
         self.fields["limit_unit"].required = False
         # Likewise a form without the verification fields: none allowed, worded "extra".
         self.fields["verification_mode"].required = False
+        # And one without the supplement wait: the system's default
+        # (docs/legal.md#closure-of-an-unsupplemented-dossier).
+        self.fields["supplement_wait_days"].required = False
 
     def clean_limit_unit(self) -> str:
         return self.cleaned_data.get("limit_unit") or LimitUnit.WORKING_DAYS
+
+    def clean_supplement_wait_days(self) -> int:
+        days = self.cleaned_data.get("supplement_wait_days")
+        if days is None:
+            default: int = ProcedureVersion._meta.get_field("supplement_wait_days").get_default()
+            return default
+        return int(days)
 
     def clean_verification_mode(self) -> str:
         return self.cleaned_data.get("verification_mode") or VerificationMode.EXTRA
