@@ -318,9 +318,9 @@ def test_the_staff_page_reads_two_more_queries_when_fees_are_due(
     services.dossier_record_payment(dossier=dossier, actor=world.clerk, receipt_number="9")
     client.force_login(world.clerk)
     client.get(staff_url("dossier", dossier.ref))  # the session settles
-    # The page's 13 (test_staff_pages: with the access log's INSERT) plus its fee lines and
-    # its payments with recorder.
-    with django_assert_num_queries(15):
+    # The clerk's page's 14 (test_staff_pages: with the access log's INSERT and the menu's
+    # hand-over count) plus its fee lines and its payments with recorder.
+    with django_assert_num_queries(16):
         assert client.get(staff_url("dossier", dossier.ref)).status_code == 200
 
 

@@ -730,9 +730,9 @@ def test_the_dossier_page_reads_the_same_number_of_queries_for_1_10_and_50_dossi
     # agency, department and handler (prefetched: django-fsm's hand-over condition reads
     # them), 9 the calendar overrides for the countdown, 10 the access log's one INSERT
     # (who read whose dossier), 11-13 the session saved again (a savepoint, the update,
-    # its release).
+    # its release); for a clerk, 14 the menu's count of paper hand-overs waiting.
     assert counts[0] == counts[1] == counts[2]
-    assert counts[0] <= 13
+    assert counts[0] <= (14 if who == "clerk" else 13)
 
 
 def test_group_membership_alone_gives_a_person_their_queue(world, as_user):
