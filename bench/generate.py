@@ -106,6 +106,7 @@ DOSSIER_COLUMNS = (
     "filed_by_id", "procedure_id", "proposed_by_id", "version_id", "current_step_id",
     "due_soon_at", "escalated_at", "overdue_since", "responsible_agency_id",
     "responsible_department_id", "decided_working_seconds", "lookup_secret",
+    "competence_address", "submission_reference",
 )  # fmt: skip
 STEP_COLUMNS = (
     "id", "dossier_id", "order", "name", "agency_id", "department_id", "budget_hours", "state",
@@ -894,6 +895,7 @@ class Generator:
             due_soon, escalated, overdue, responsible[0] if responsible else None,
             responsible[1] if responsible else None, decided_seconds,
             "".join(self.rng.choices(LOOKUP_SECRET_ALPHABET, k=6)),
+            "", code or "",
         ))  # fmt: skip
         self.report.dossiers += 1
         self.report.states[state] += 1
